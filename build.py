@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Build, preview, check and test the City of Hamilton social media policy site.
+
+    python3 build.py serve            build and preview at http://127.0.0.1:8000, rebuilding on edits
+    python3 build.py test             run every test (sets everything up on first run)
+    python3 build.py build            build the site into site/ (replaced only if the build succeeds)
+    python3 build.py check            validate policy_source/ and report problems with file and line
+
+The first run creates .venv from requirements.txt and installs the npm packages; later runs reuse them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from sitegen import setup_env  # noqa: E402  (standard library only; runs before the venv exists)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("setup", help="install the pinned Python and npm packages only")
+    commands.add_parser("check", help="validate policy_source/ (file, line and fix for each problem)")
+    build = commands.add_parser("build", help="check, then build the site into site/ atomically")
+    build.add_argument("--site-dir", type=Path, default=ROOT / "site", help="where to put the site")
+    serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+    test = commands.add_parser("test", help="lint, then run every test")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    setup_env.ensure_python_env()
+    setup_env.ensure_npm_packages()
+    setup_env.reexec_in_venv()
+    if args.command == "test":
+        setup_env.ensure_chromium()
+    from sitegen import commands  # imports PyYAML, Jinja2 and MkDocs: only inside the venv
+
+    return commands.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,32 @@
+"""Errors in the comms team's sources, reported as `file:line: what is wrong. Fix: what to do.`"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class SourceProblem:
+    """One mistake in a source file, located well enough to fix without reading code."""
+
+    path: Path
+    line: int
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.problem}\n    Fix: {self.fix}"
+
+
+class SourceError(Exception):
+    """Raised when `policy_source/` cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[SourceProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def raise_if_any(problems: list[SourceProblem]) -> None:
+    if problems:
+        raise SourceError(problems)

@@ -1,0 +1,61 @@
+"""MkDocs hooks: generate pages from `policy_source/` at build time, never writing into `docs/`.
+
+Listed under `hooks:` in mkdocs.yml, so `build.py build`, `mkdocs build` and `mkdocs serve` all
+render the same site. Pages are added with `File.generated`, which keeps `mkdocs serve` from
+rebuilding in a loop.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads this file by path; make the project importable.
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+
+from sitegen import search_index  # noqa: E402
+from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
+from sitegen.errors import SourceError  # noqa: E402
+from sitegen.render import abbreviations, render_pages  # noqa: E402
+from sitegen.sources import Sources, load_sources  # noqa: E402
+
+_state: dict[str, Sources] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        _state["sources"] = load_sources()
+    except SourceError as error:
+        raise PluginError(f"policy_source/ has problems:\n{error}") from None
+    config.markdown_extensions.append(ClauseAnchorsExtension())
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for path, markdown in render_pages(_state["sources"]).items():
+        if files.get_file_from_path(path):
+            raise PluginError(f"docs/{path} must not exist: that page is generated from policy_source/. "
+                              f"Delete docs/{path} and edit policy_source/ instead.")
+        files.append(File.generated(config, path, content=markdown))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Give every page the glossary, so defined terms show their definitions wherever they appear."""
+    return markdown + abbreviations(_state["sources"])
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Make defined terms reachable by keyboard, so their definitions show on focus, not only hover."""
+    return re.sub(r"<abbr title=", '<abbr tabindex="0" title=', html)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    search_index.split_policy_into_clauses(Path(config.site_dir), _state["sources"].policy)

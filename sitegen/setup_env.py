@@ -1,0 +1,97 @@
+"""First-run set-up: a virtual environment from pinned requirements and the pinned npm packages.
+
+Standard library only: this runs under whatever `python3` the reader has, before anything is installed.
+Each step records a hash of its lock file, so later runs skip what is already in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def _digest(*paths: Path) -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
+
+
+def _up_to_date(stamp: Path, digest: str) -> bool:
+    return stamp.exists() and stamp.read_text().strip() == digest
+
+
+def _run(command: list[str], step: str) -> None:
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"Set-up failed while {step} (exit {result.returncode}). "
+                 f"Fix the problem above and run the same command again; finished steps are kept.")
+
+
+def ensure_python_env() -> None:
+    """Create `.venv` and install requirements.txt into it, unless that was already done."""
+    requirements = ROOT / "requirements.txt"
+    stamp = VENV / ".requirements.sha256"
+    digest = _digest(requirements)
+    if VENV_PYTHON.exists() and _up_to_date(stamp, digest):
+        return
+    if not VENV_PYTHON.exists():
+        say("Creating the Python virtual environment in .venv (first run only)")
+        _run([sys.executable, "-m", "venv", str(VENV)], "creating .venv")
+    say("Installing pinned Python packages from requirements.txt (about a minute the first time)")
+    _run([str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check",
+          "--progress-bar", "on", "-r", str(requirements)], "installing Python packages")
+    stamp.write_text(digest)
+
+
+def ensure_npm_packages() -> None:
+    """Install the exact npm packages of package-lock.json (Pyodide, axe-core), unless present."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".package-lock.sha256"
+    digest = _digest(ROOT / "package.json", lock)
+    if _up_to_date(stamp, digest):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("npm was not found. Install Node.js 20 or later with npm (Debian: apt-get install -y nodejs npm), "
+                 "then run the same command again.")
+    say("Installing pinned npm packages from package-lock.json (Pyodide, axe-core)")
+    _run([npm, "ci", "--no-audit", "--no-fund"], "installing npm packages")
+    stamp.write_text(digest)
+
+
+def find_chromium() -> str | None:
+    """The Chromium the browser tests drive: $CHROMIUM_PATH, else Debian's usual locations."""
+    override = os.environ.get("CHROMIUM_PATH")
+    if override:
+        return override if Path(override).exists() else None
+    return next((c for c in CHROMIUM_CANDIDATES if Path(c).exists()), None)
+
+
+def ensure_chromium() -> None:
+    """The browser tests need a system Chromium; install Debian's when we may, else say how."""
+    if find_chromium():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Debian's chromium for the browser tests (about a minute, first run only)")
+        _run(["apt-get", "update", "-qq"], "updating the package lists")
+        _run(["apt-get", "install", "-y", "-qq", "chromium"], "installing chromium")
+        return
+    sys.exit("The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) "
+             "or set CHROMIUM_PATH to a Chromium binary, then run the same command again.")
+
+
+def reexec_in_venv() -> None:
+    """Run this same command again with the virtual environment's Python, if not already in it."""
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
