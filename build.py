@@ -31,9 +31,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     build.add_argument("--site-dir", type=Path, default=ROOT / "site", help="where to put the site")
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
-    test = commands.add_parser("test", help="lint, then run every test")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
-    return parser.parse_args(argv)
+    commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
+    return args
 
 
 def main(argv: list[str]) -> int:

@@ -7,7 +7,7 @@ link to exactly that clause. (attr_list cannot put ids on list items, hence this
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -17,7 +17,7 @@ MARKER = re.compile(r"\s*\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
 BLOCK_TAGS = {"ul", "ol", "p", "div", "blockquote", "pre", "table"}
 
 
-def _own_text_end(element: etree.Element) -> tuple[etree.Element | None, str]:
+def _own_text_end(element: Element) -> tuple[Element | None, str]:
     """Where the element's own inline text ends: (element holding it as tail, or None for .text)."""
     children = list(element)
     first_block = next((i for i, child in enumerate(children) if child.tag in BLOCK_TAGS), len(children))
@@ -28,7 +28,7 @@ def _own_text_end(element: etree.Element) -> tuple[etree.Element | None, str]:
 
 
 class ClauseAnchors(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         for element in root.iter():
             if element.tag not in ("p", "li"):
                 continue
@@ -44,7 +44,7 @@ class ClauseAnchors(Treeprocessor):
                 holder.tail = kept
             element.set("id", clause_id)
             element.set("class", " ".join(filter(None, [element.get("class"), "clause"])))
-            link = etree.Element("a", {"class": "clause-link", "href": f"#{clause_id}",
+            link = Element("a", {"class": "clause-link", "href": f"#{clause_id}",
                                        "title": "Permanent link to this clause",
                                        "aria-label": f"Permanent link to clause {clause_id}"})
             link.text = "¶"

@@ -44,7 +44,7 @@ def build(site_dir: Path) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
                              "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)],
                             cwd=ROOT, env=_mkdocs_env())
     if result.returncode != 0:

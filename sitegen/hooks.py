@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitegen import search_index  # noqa: E402
+from sitegen import offline_assets, search_index  # noqa: E402
 from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
 from sitegen.errors import SourceError  # noqa: E402
 from sitegen.render import abbreviations, render_pages  # noqa: E402
@@ -58,4 +58,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    search_index.split_policy_into_clauses(Path(config.site_dir), _state["sources"].policy)
+    site_dir = Path(config.site_dir)
+    search_index.split_policy_into_clauses(site_dir, _state["sources"].policy)
+    offline_assets.strip_cdn_fallbacks(site_dir)

@@ -50,7 +50,7 @@ def check_fields(entry: LineDict, path: Path, required: dict[str, type], optiona
                  what: str, problems: list[SourceProblem]) -> bool:
     """Report missing, unknown and mistyped fields of one entry; True when it is usable."""
     ok = True
-    for name, kind in required.items():
+    for name in required:
         if name not in entry:
             problems.append(SourceProblem(path, entry.line, f"{what} has no '{name}'",
                                           f"add '{name}:' to this entry"))

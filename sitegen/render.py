@@ -23,7 +23,9 @@ GENERATED_PAGES = {
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined, autoescape=False)
+                             undefined=jinja2.StrictUndefined,
+                             # The templates write Markdown, not HTML; HTML fragments use |e explicitly.
+                             autoescape=False)  # noqa: S701
     env.globals["marker"] = lambda block: f" {{#{block.clause_id}}}" if block.clause_id else ""
     return env
 
@@ -44,4 +46,4 @@ def abbreviations(sources: Sources) -> str:
     return "\n\n" + "\n".join(lines) + "\n"
 
 
-__all__ = ["Block", "GENERATED_PAGES", "abbreviations", "render_pages"]
+__all__ = ["GENERATED_PAGES", "Block", "abbreviations", "render_pages"]

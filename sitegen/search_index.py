@@ -14,6 +14,17 @@ from pathlib import Path
 from sitegen.policy_text import Block, Policy
 
 POLICY_LOCATION = "policy/"
+# The theme boosts title matches 1000x, so a word in any heading beats a clause that says exactly
+# what was asked. Clause titles are labels ("Scope, paragraph 2"), so we weigh titles more gently.
+TITLE_BOOST = 10.0
+
+
+def _title(label: str, text: str, words: int = 16) -> str:
+    """A result title that says what the clause is about: its label and its opening words."""
+    opening = text.split()
+    if not opening:
+        return label
+    return f"{label}: {' '.join(opening[:words])}{'…' if len(opening) > words else ''}"
 
 
 def _entries(blocks: list[Block], policy: Policy) -> list[dict[str, str]]:
@@ -23,7 +34,7 @@ def _entries(blocks: list[Block], policy: Policy) -> list[dict[str, str]]:
             clause = policy.clauses[block.clause_id]
             text = "" if block.kind == "heading" else block.full_text()
             entries.append({"location": f"{POLICY_LOCATION}#{clause.id}",
-                            "title": html.escape(clause.label), "text": html.escape(text)})
+                            "title": html.escape(_title(clause.label, text)), "text": html.escape(text)})
         entries.extend(_entries(block.children, policy))
     return entries
 
@@ -36,4 +47,5 @@ def split_policy_into_clauses(site_dir: Path, policy: Policy) -> None:
     kept = [doc for doc in docs if not doc["location"].startswith(POLICY_LOCATION + "#")]
     page_entry = kept.index(docs[first])
     index["docs"] = kept[: page_entry + 1] + _entries(policy.blocks, policy) + kept[page_entry + 1:]
+    index["config"]["fields"]["title"]["boost"] = TITLE_BOOST
     index_path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")

@@ -94,4 +94,4 @@ def ensure_chromium() -> None:
 def reexec_in_venv() -> None:
     """Run this same command again with the virtual environment's Python, if not already in it."""
     if Path(sys.prefix).resolve() != VENV.resolve():
-        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])  # noqa: S606 - our own venv Python

@@ -1,0 +1,104 @@
+"""A mistake in policy_source/ stops the build with the file, the line and the fix, and loses nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SourceError
+from sitegen.policy_text import parse_policy
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(project / "build.py"), *args], cwd=project,
+                          capture_output=True, text=True)
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace `old` once; return the 1-based line where the edit landed."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def tree_digest(directory: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        digest.update(str(path.relative_to(directory)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+BREAKAGES = {
+    "duplicate clause id": ("policy.md", "{#scope-departments}", "{#scope-all-tools}",
+                            "clause id {#scope-all-tools} is already used on line"),
+    "glossary cites an unknown clause": ("glossary.yaml", "clause: definitions-social-media",
+                                         "clause: definitions-socal-media",
+                                         "cites clause 'definitions-socal-media', which is not in policy.md"),
+    "paragraph without an id": ("policy.md", " {#scope-departments}", "", "this paragraph has no clause id"),
+    "invalid YAML": ("related.yaml", "  - name: Media Relations Policy", "  - name: Media Relations Policy\n bad",
+                     "this is not valid YAML"),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES), ids=list(BREAKAGES))
+def test_check_and_build_name_file_line_and_fix(copy_project, breakage: str) -> None:
+    filename, old, new, problem = BREAKAGES[breakage]
+    project = copy_project()
+    assert run_build(project, "build").returncode == 0
+    before = tree_digest(project / "site")
+    line = edit(project / "policy_source" / filename, old, new)
+
+    for command in ("check", "build"):
+        result = run_build(project, command)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert problem in result.stderr
+        assert "Fix:" in result.stderr
+        located = [ln for ln in result.stderr.splitlines() if f"{filename}:" in ln and problem in ln]
+        assert located, result.stderr
+        if breakage != "invalid YAML":  # YAML reports where it noticed, which may be a line later
+            assert f"{filename}:{line}:" in located[0]
+        else:
+            assert int(located[0].split(f"{filename}:")[1].split(":")[0]) in (line, line + 1)
+    assert tree_digest(project / "site") == before, "a failed build must leave the previous site untouched"
+
+
+def test_a_failed_mkdocs_build_also_leaves_the_site(copy_project) -> None:
+    project = copy_project()
+    assert run_build(project, "build").returncode == 0
+    before = tree_digest(project / "site")
+    # A hand-written page that links to a page that does not exist fails `mkdocs build --strict`.
+    (project / "docs" / "index.md").write_text("# Home\n\n[broken](no-such-page.md)\n", encoding="utf-8")
+    result = run_build(project, "build")
+    assert result.returncode == 1
+    assert "unchanged" in result.stderr
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site-*")), "no half-written build directory is left behind"
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    source = tmp_path / "policy.md"
+    source.write_text("---\ntitle: T\ndeveloped_by: D\napproved_by: A\napproval_date: 2010-02-25\nversion: 1\n---\n\n"
+                      "## Scope {#scope}\n\nFirst. {#dup}\n\nSecond. {#dup}\n\nThird. {#Bad_Id}\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        parse_policy(source)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(":13:" in m and "already used on line 11" in m for m in messages)
+    assert any(":15:" in m and "not a valid id" in m for m in messages)
+
+
+def test_missing_metadata_is_named(tmp_path: Path) -> None:
+    source = tmp_path / "policy.md"
+    source.write_text("---\ntitle: T\napproval_date: 25/02/2010\n---\n\n## Scope {#scope}\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        parse_policy(source)
+    text = str(caught.value)
+    for field in ("developed_by", "approved_by", "version"):
+        assert f"metadata '{field}' is missing" in text
+    assert "is not a date" in text
