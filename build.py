@@ -5,6 +5,7 @@
     python3 build.py test             run every test (sets everything up on first run)
     python3 build.py build            build the site into site/ (replaced only if the build succeeds)
     python3 build.py check            validate policy_source/ and report problems with file and line
+    python3 build.py review CLAUSE    after re-reading the rules that cite a changed clause, record it
 
 The first run creates .venv from requirements.txt and installs the npm packages; later runs reuse them.
 """
@@ -26,9 +27,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("setup", help="install the pinned Python and npm packages only")
-    commands.add_parser("check", help="validate policy_source/ (file, line and fix for each problem)")
+    unreviewed_help = ("report rules whose clause wording changed since review as warnings, not errors "
+                       "(for previews while a change is being reviewed)")
+    check = commands.add_parser("check", help="validate policy_source/ (file, line and fix for each problem)")
+    check.add_argument("--allow-unreviewed", action="store_true", help=unreviewed_help)
     build = commands.add_parser("build", help="check, then build the site into site/ atomically")
     build.add_argument("--site-dir", type=Path, default=ROOT / "site", help="where to put the site")
+    build.add_argument("--allow-unreviewed", action="store_true", help=unreviewed_help)
+    review = commands.add_parser("review", help="record that the rules citing a clause were re-read against "
+                                                "its current wording")
+    review.add_argument("clause_id", help="the clause id, e.g. personal-use-third-party")
+    rules = commands.add_parser("rules", help="compile the rules to JSON for the command-line wizard")
+    rules.add_argument("--output", type=Path, default=ROOT / "build" / "rules.json", help="where to write it")
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,8 @@ import time
 from pathlib import Path
 
 from sitegen.errors import SourceError
-from sitegen.sources import load_sources
+from sitegen.rules_review import review_clause, stale_citations
+from sitegen.sources import SOURCE_DIR, Sources, load_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,32 +23,78 @@ def _mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def check() -> int:
-    """Validate every source file; print each problem with file, line and fix."""
+def _load(allow_unreviewed: bool = False) -> Sources | None:
+    """The validated sources, or None after printing every problem with file, line and fix."""
     try:
-        sources = load_sources()
+        sources = load_sources(allow_unreviewed=allow_unreviewed)
     except SourceError as error:
         print(f"policy_source/ has {len(error.problems)} problem(s):", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
+        return None
+    for warning in sources.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
+    return sources
+
+
+def check(allow_unreviewed: bool = False) -> int:
+    """Validate every source file; print each problem with file, line and fix."""
+    sources = _load(allow_unreviewed)
+    if sources is None:
         return 1
-    print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, "
+    data = sources.rules.data
+    print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, {len(data['questions'])} questions, "
+          f"{len(data['obligations'])} obligations, {len(data['unclear'])} unclear notes, "
           f"{len(sources.glossary)} defined terms, {len(sources.related)} related documents.")
     return 0
 
 
-def build(site_dir: Path) -> int:
+def compile_rules(output: Path) -> int:
+    """Write the compiled rules JSON (for `python3 -m wizard`), atomically."""
+    sources = _load()
+    if sources is None:
+        return 1
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_suffix(".tmp")
+    partial.write_text(json.dumps(sources.rules.data, indent=1), encoding="utf-8")
+    partial.replace(output)
+    print(f"Wrote {output}.")
+    return 0
+
+
+def review(clause_id: str) -> int:
+    """Record that the rules citing `clause_id` were re-read against the clause's current wording."""
+    sources = _load(allow_unreviewed=True)
+    if sources is None:
+        return 1
+    if clause_id not in sources.policy.clauses:
+        print(f"Unknown clause id {clause_id!r}. See the Clause index page, or {{#...}} in policy.md.",
+              file=sys.stderr)
+        return 2
+    stale = stale_citations(sources.rules.citations, sources.policy).get(clause_id, [])
+    citing = review_clause(SOURCE_DIR / "rules.yaml", clause_id, sources.rules.citations, sources.policy)
+    if not citing:
+        print(f"No rule cites clause {clause_id!r}; nothing to record.")
+        return 0
+    print(f"Recorded the review of clause {clause_id!r} in policy_source/rules.yaml for: "
+          + ", ".join(f"{c.kind} '{c.name}'" for c in citing)
+          + ("" if stale else " (they were already up to date)") + ".")
+    return 0
+
+
+def build(site_dir: Path, allow_unreviewed: bool = False) -> int:
     """Check, build into a temporary directory, and only then replace `site_dir` with the result."""
-    if check() != 0:
+    if check(allow_unreviewed) != 0:
         print(f"Nothing was built; {site_dir} is unchanged.", file=sys.stderr)
         return 1
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    env = {**_mkdocs_env(), "POLICY_ALLOW_UNREVIEWED": "1" if allow_unreviewed else ""}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
                              "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)],
-                            cwd=ROOT, env=_mkdocs_env())
+                            cwd=ROOT, env=env)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"The build failed (see above); {site_dir} is unchanged.", file=sys.stderr)
@@ -82,9 +130,13 @@ def run(args: argparse.Namespace) -> int:
         print("Set-up is complete.")
         return 0
     if args.command == "check":
-        return check()
+        return check(args.allow_unreviewed)
     if args.command == "build":
-        return build(args.site_dir)
+        return build(args.site_dir, args.allow_unreviewed)
+    if args.command == "review":
+        return review(args.clause_id)
+    if args.command == "rules":
+        return compile_rules(args.output)
     if args.command == "serve":
         return serve(args.addr)
     if args.command == "test":

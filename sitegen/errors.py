@@ -16,7 +16,15 @@ class SourceProblem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.problem}\n    Fix: {self.fix}"
+        return f"{_shown(self.path)}:{self.line}: {self.problem}\n    Fix: {self.fix}"
+
+
+def _shown(path: Path) -> str:
+    """The path as the person typing commands in the project sees it (relative when possible)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 class SourceError(Exception):

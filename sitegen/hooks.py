@@ -7,6 +7,7 @@ rebuilding in a loop.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -31,7 +32,8 @@ _state: dict[str, Sources] = {}
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        _state["sources"] = load_sources()
+        # build.py passes --allow-unreviewed on as this variable; plain `mkdocs serve` previews warn too.
+        _state["sources"] = load_sources(allow_unreviewed=os.environ.get("POLICY_ALLOW_UNREVIEWED") == "1")
     except SourceError as error:
         raise PluginError(f"policy_source/ has problems:\n{error}") from None
     config.markdown_extensions.append(ClauseAnchorsExtension())

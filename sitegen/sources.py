@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.digest import source_digest
 from sitegen.errors import SourceError, SourceProblem, raise_if_any
 from sitegen.policy_text import Policy, parse_policy
 from sitegen.reference_data import RelatedDocument, Term, load_glossary, load_related
+from sitegen.rules_review import fingerprint_problems, reachability_problems
+from sitegen.rules_source import CompiledRules, load_rules
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "policy_source"
 
@@ -17,16 +20,28 @@ class Sources:
     policy: Policy
     glossary: list[Term]
     related: list[RelatedDocument]
+    rules: CompiledRules
+    warnings: list[SourceProblem] = field(default_factory=list)
 
 
-def load_sources(source_dir: Path = SOURCE_DIR) -> Sources:
-    """Read and validate every source file; raise SourceError naming each problem's file and line."""
+def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False) -> Sources:
+    """Read and validate every source file; raise SourceError naming each problem's file and line.
+
+    With `allow_unreviewed`, rules whose clause wording changed since review are warnings, not errors.
+    """
     problems: list[SourceProblem] = []
     policy = parse_policy(source_dir / "policy.md")
     try:
         glossary = load_glossary(source_dir / "glossary.yaml", policy, problems)
         related = load_related(source_dir / "related.yaml", policy, problems)
+        rules_path = source_dir / "rules.yaml"
+        rules = load_rules(rules_path, policy, problems)
     except SourceError as error:
         raise SourceError(problems + error.problems) from None
     raise_if_any(problems)
-    return Sources(policy, glossary, related)
+    raise_if_any(reachability_problems(rules, rules_path))
+    stale = fingerprint_problems(rules.citations, policy, rules_path)
+    if not allow_unreviewed:
+        raise_if_any(stale)
+    rules.data["source_digest"] = source_digest(source_dir)
+    return Sources(policy, glossary, related, rules, warnings=stale)

@@ -16,7 +16,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sitegen.setup_env import find_chromium  # noqa: E402
+from sitegen.sources import load_sources  # noqa: E402
 from tests.site_server import serve  # noqa: E402
+from wizard import Engine, Rules  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def rules_data() -> dict:
+    """The rules compiled from policy_source/, exactly as the site and the CLI get them."""
+    return load_sources().rules.data
+
+
+@pytest.fixture(scope="session")
+def engine(rules_data: dict) -> Engine:
+    return Engine(Rules.from_dict(rules_data))
 
 
 def _free_port() -> int:

@@ -1,0 +1,202 @@
+"""Read `policy_source/rules.yaml`, check it against the policy, and compile it for the engine.
+
+Compiling turns YAML into plain JSON-ready data (the browser's Python has no YAML parser) with
+conditions in one normal form: {"all": {key: [values]}, "any": [{key: [values]}, ...]}.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import SourceProblem
+from sitegen.policy_text import Policy
+from sitegen.reference_data import check_clause, check_fields, entries
+from sitegen.yaml_source import LineDict, load_yaml
+
+KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+POLICY_PAGE = "policy/"
+
+
+@dataclass
+class Citation:
+    """A rule citing a clause, with the fingerprint of the wording it was last reviewed against."""
+
+    kind: str  # "question", "obligation" or "unclear note"
+    name: str
+    clause: str
+    reviewed: str | None
+    line: int  # line of the rule in rules.yaml
+    clause_line: int
+    reviewed_line: int | None
+
+
+@dataclass
+class CompiledRules:
+    data: dict[str, Any]
+    citations: list[Citation] = field(default_factory=list)
+
+
+class _Checker:
+    def __init__(self, path: Path, policy: Policy, problems: list[SourceProblem]):
+        self.path, self.policy, self.problems = path, policy, problems
+        self.values_of: dict[str, list[str]] = {}
+        self.citations: list[Citation] = []
+
+    def problem(self, line: int, problem: str, fix: str) -> None:
+        self.problems.append(SourceProblem(self.path, line, problem, fix))
+
+    def unique(self, items: list[LineDict], field_name: str, pattern: re.Pattern[str], what: str) -> list[LineDict]:
+        seen: dict[str, int] = {}
+        kept = []
+        for item in items:
+            name = str(item[field_name])
+            if not pattern.fullmatch(name):
+                style = "snake_case, e.g. city_equipment" if pattern is KEY else "kebab-case, e.g. no-speaking-for-city"
+                self.problem(item.line_of(field_name), f"{what} {field_name} {name!r} is not valid",
+                             f"write it in {style}")
+            elif name in seen:
+                self.problem(item.line_of(field_name), f"{what} {field_name} {name!r} is already used on line "
+                             f"{seen[name]}", f"give each {what} its own {field_name}")
+            else:
+                seen[name] = item.line_of(field_name)
+                kept.append(item)
+        return kept
+
+    def cite(self, item: LineDict, kind: str, name: str) -> None:
+        what = f"{kind} '{name}'"
+        check_clause(item["clause"], self.policy, self.path, item.line_of("clause"), what, self.problems)
+        reviewed = item.get("reviewed")
+        self.citations.append(Citation(kind, name, item["clause"], str(reviewed) if reviewed else None,
+                                       item.line, item.line_of("clause"),
+                                       item.line_of("reviewed") if "reviewed" in item else None))
+
+    def condition(self, raw: Any, line: int, what: str) -> dict[str, Any]:
+        """Check one condition and return its normal form."""
+        if raw == "always":
+            return {"all": {}, "any": []}
+        if not isinstance(raw, dict) or not raw:
+            self.problem(line, f"the condition of {what} is neither 'always' nor a set of 'key: value'",
+                         "write e.g. {capacity: business, new_tool: \"yes\"}, or 'always'")
+            return {"all": {}, "any": []}
+        groups = raw.get("any", [])
+        if "any" in raw and (not isinstance(groups, list) or not groups
+                             or not all(isinstance(g, dict) and g and "any" not in g for g in groups)):
+            self.problem(line, f"'any' in the condition of {what} must be a list of 'key: value' groups",
+                         "write any: [{identifies_city: \"yes\"}, {city_equipment: \"yes\"}]; "
+                         "conditions nest at most one level")
+            groups = []
+        return {"all": self.group({k: v for k, v in raw.items() if k != "any"}, line, what),
+                "any": [self.group(g, line, what) for g in groups]}
+
+    def group(self, raw: dict[str, Any], line: int, what: str) -> dict[str, list[str]]:
+        compiled = {}
+        for key, value in raw.items():
+            values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            if key not in self.values_of:
+                self.problem(line, f"the condition of {what} uses unknown question key {key!r}",
+                             f"use one of: {', '.join(self.values_of)}")
+                continue
+            wrong = [v for v in values if v not in self.values_of[key]]
+            if wrong:
+                self.problem(line, f"the condition of {what} uses {wrong[0]!r}, which is not an answer to {key!r}",
+                             f"use one of: {', '.join(self.values_of[key])}")
+                continue
+            compiled[key] = values
+        return compiled
+
+
+def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> CompiledRules:
+    """Validate rules.yaml against the policy and compile it; problems are appended, not raised."""
+    data = load_yaml(path)
+    check = _Checker(path, policy, problems)
+    if not isinstance(data, dict):
+        check.problem(1, "rules.yaml must have verdicts, questions, obligations and unclear lists",
+                      "restore the file's structure from git")
+        return CompiledRules({})
+    text = {"text": str}
+
+    verdicts = []
+    for item in check.unique(entries(path, "verdicts", problems), "id", ID, "verdict"):
+        if check_fields(item, path, {"id": str, "label": str, "summary": str}, {}, f"verdict '{item['id']}'",
+                        problems):
+            verdicts.append({"id": item["id"], "label": item["label"], "summary": item["summary"]})
+    verdict_ids = [v["id"] for v in verdicts]
+
+    question_items = []
+    for item in check.unique(entries(path, "questions", problems), "key", KEY, "question"):
+        what = f"question '{item['key']}'"
+        if not check_fields(item, path, {"key": str, **text, "help": str, "clause": str, "answers": list},
+                            {"reviewed": str, "implied": dict}, what, problems):
+            continue
+        answers = []
+        for answer in item["answers"]:
+            if isinstance(answer, LineDict) and check_fields(
+                    answer, path, {"value": str, "label": str, "because": str}, {}, f"an answer of {what}", problems):
+                answers.append({k: " ".join(str(answer[k]).split()) for k in ("value", "label", "because")})
+        values = [a["value"] for a in answers]
+        if len(values) < 2 or len(set(values)) != len(values):
+            check.problem(item.line_of("answers"), f"{what} needs at least two answers with different values",
+                          "give each answer its own 'value'")
+            continue
+        check.values_of[item["key"]] = values
+        check.cite(item, "question", item["key"])
+        question_items.append((item, answers))
+
+    questions = []
+    for item, answers in question_items:
+        what = f"question '{item['key']}'"
+        compiled = {"key": item["key"], "text": " ".join(item["text"].split()), "help": " ".join(item["help"].split()),
+                    "clause": item["clause"], "answers": answers}
+        implied = item.get("implied")
+        if implied is not None:
+            if not check_fields(implied, path, {"when": object, "value": str}, {}, f"'implied' of {what}", problems):
+                continue
+            if str(implied["value"]) not in check.values_of[item["key"]]:
+                check.problem(implied.line_of("value"), f"'implied' of {what} gives {implied['value']!r}",
+                              f"use one of: {', '.join(check.values_of[item['key']])}")
+            compiled["implied"] = {"when": check.condition(implied["when"], implied.line_of("when"), what),
+                                   "value": str(implied["value"])}
+        questions.append(compiled)
+
+    obligations = []
+    for item in check.unique(entries(path, "obligations", problems), "id", ID, "obligation"):
+        what = f"obligation '{item['id']}'"
+        if not check_fields(item, path, {"id": str, **text, "clause": str, "when": object},
+                            {"reviewed": str, "verdict": str, "verdict_when": object}, what, problems):
+            continue
+        verdict = item.get("verdict", verdict_ids[0] if verdict_ids else "")
+        if verdict not in verdict_ids:
+            check.problem(item.line_of("verdict"), f"{what} has unknown verdict {verdict!r}",
+                          f"use one of: {', '.join(verdict_ids)}")
+        if "verdict_when" in item and "verdict" not in item:
+            check.problem(item.line_of("verdict_when"), f"{what} has 'verdict_when' but no 'verdict'",
+                          "add the verdict that applies under 'verdict_when', or remove 'verdict_when'")
+        check.cite(item, "obligation", item["id"])
+        obligations.append({
+            "id": item["id"], "text": " ".join(item["text"].split()), "clause": item["clause"],
+            "when": check.condition(item["when"], item.line_of("when"), what), "verdict": verdict,
+            "verdict_when": (check.condition(item["verdict_when"], item.line_of("verdict_when"), what)
+                             if "verdict_when" in item else None)})
+
+    unclear = []
+    for item in check.unique(entries(path, "unclear", problems), "id", ID, "unclear note"):
+        what = f"unclear note '{item['id']}'"
+        if not check_fields(item, path, {"id": str, **text, "ask": str, "clause": str, "when": object},
+                            {"reviewed": str}, what, problems):
+            continue
+        check.cite(item, "unclear note", item["id"])
+        unclear.append({"id": item["id"], "text": " ".join(item["text"].split()), "ask": item["ask"],
+                        "clause": item["clause"], "when": check.condition(item["when"], item.line_of("when"), what)})
+
+    cited = sorted({c.clause for c in check.citations if c.clause in policy.clauses})
+    compiled_data = {
+        "policy": {"title": policy.meta["title"], "version": policy.meta["version"],
+                   "approval_date": policy.meta["approval_date"], "approval_date_text": policy.approval_date_text},
+        "verdicts": verdicts, "questions": questions, "obligations": obligations, "unclear": unclear,
+        "clauses": {cid: {"label": policy.clauses[cid].label, "url": f"{POLICY_PAGE}#{cid}"} for cid in cited},
+    }
+    return CompiledRules(compiled_data, check.citations)
