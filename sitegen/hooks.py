@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitegen import offline_assets, search_index  # noqa: E402
+from sitegen import browser_assets, offline_assets, search_index  # noqa: E402
 from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
 from sitegen.errors import SourceError  # noqa: E402
 from sitegen.render import abbreviations, render_pages  # noqa: E402
@@ -46,6 +46,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} must not exist: that page is generated from policy_source/. "
                               f"Delete docs/{path} and edit policy_source/ instead.")
         files.append(File.generated(config, path, content=markdown))
+    files.append(File.generated(config, "assets/wizard/wizard.zip",
+                                content=browser_assets.engine_zip(_state["sources"].rules.data)))
+    try:
+        pyodide = browser_assets.pyodide_files()
+        loader = browser_assets.pyodide_loader()
+    except (FileNotFoundError, ValueError) as error:
+        raise PluginError(str(error)) from None
+    for path in pyodide:
+        if path.name == "pyodide.mjs":
+            files.append(File.generated(config, "pyodide/pyodide.mjs", content=loader))
+        else:
+            files.append(File.generated(config, f"pyodide/{path.name}", abs_src_path=str(path)))
     return files
 
 

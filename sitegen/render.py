@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from sitegen.policy_text import Block
 from sitegen.sources import Sources
+from wizard import Engine, Rules
+from wizard.graph import export_graph
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -17,7 +20,35 @@ GENERATED_PAGES = {
     "related.md": "related.md.j2",
     "glossary.md": "glossary.md.j2",
     "clauses.md": "clauses.md.j2",
+    "wizard.md": "wizard.md.j2",
+    "rules.md": "rules.md.j2",
 }
+
+
+def describe(condition: dict[str, Any]) -> str:
+    """A compiled condition in words (Markdown), e.g. "`capacity` is `business` and `new_tool` is `yes`"."""
+    def group(part: dict[str, list[str]]) -> str:
+        return " and ".join(f"`{key}` is " + " or ".join(f"`{v}`" for v in values) for key, values in part.items())
+
+    parts = [group(condition["all"])] if condition["all"] else []
+    if condition["any"]:
+        alternatives = " or ".join(group(g) for g in condition["any"])
+        parts.append(f"({alternatives})" if parts else alternatives)
+    return " and ".join(parts) if parts else "always, for every post"
+
+
+def compact_json(value: Any) -> str:
+    """JSON for a data- attribute (the template HTML-escapes it): the wizard's questions and graph."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def wizard_data(rules: dict[str, Any]) -> dict[str, Any]:
+    """What the wizard page needs before Pyodide is ready: the questions and the interview graph."""
+    questions = [{"key": q["key"], "text": q["text"], "help": q["help"], "clause": q["clause"],
+                  "answers": [{"value": a["value"], "label": a["label"]} for a in q["answers"]]}
+                 for q in rules["questions"]]
+    return {"questions": questions, "graph": export_graph(Engine(Rules.from_dict(rules))),
+            "clauses": rules["clauses"], "verdicts": rules["verdicts"], "policy": rules["policy"]}
 
 
 def _environment() -> jinja2.Environment:
@@ -27,13 +58,22 @@ def _environment() -> jinja2.Environment:
                              # The templates write Markdown, not HTML; HTML fragments use |e explicitly.
                              autoescape=False)  # noqa: S701
     env.globals["marker"] = lambda block: f" {{#{block.clause_id}}}" if block.clause_id else ""
+    env.globals["describe"] = describe
+    env.filters["compact_json"] = compact_json
     return env
 
 
 def render_pages(sources: Sources) -> dict[str, str]:
     """Markdown text of every generated page, keyed by its path in the site."""
     env = _environment()
-    context = {"policy": sources.policy, "glossary": sources.glossary, "related": sources.related}
+    rules = sources.rules.data
+    labels = {v["id"]: v["label"] for v in rules["verdicts"]}
+    env.globals["verdict_label"] = lambda verdict_id: f"**{labels[verdict_id]}**"
+    wizard = wizard_data(rules)
+    first_key = wizard["graph"]["nodes"][wizard["graph"]["root"]][0]
+    context = {"policy": sources.policy, "glossary": sources.glossary, "related": sources.related,
+               "rules": rules, "wizard_data": wizard, "clauses": rules["clauses"],
+               "question": next(q for q in rules["questions"] if q["key"] == first_key)}
     return {path: env.get_template(name).render(**context) for path, name in GENERATED_PAGES.items()}
 
 
@@ -45,5 +85,3 @@ def abbreviations(sources: Sources) -> str:
             lines.append(f"*[{spelling}]: {term.definition}")
     return "\n\n" + "\n".join(lines) + "\n"
 
-
-__all__ = ["GENERATED_PAGES", "Block", "abbreviations", "render_pages"]

@@ -1,0 +1,52 @@
+"""What the browser needs to run the wizard: the engine as a zip, and Pyodide's core, self-hosted."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+# Pyodide's core only: no package wheels, so nothing is ever fetched from a CDN.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# The modules the browser imports; the CLI (cli.py, __main__.py) stays out of the download.
+ENGINE_MODULES = ("__init__.py", "conditions.py", "engine.py", "model.py", "browser.py")
+ZIP_DATE = (2010, 2, 25, 0, 0, 0)  # fixed timestamps keep the zip byte-identical between builds
+
+
+def engine_zip(rules: dict[str, Any]) -> bytes:
+    """The `wizard` package and the compiled rules, as one zip for `pyodide.unpackArchive`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in ENGINE_MODULES:
+            source = (ROOT / "wizard" / name).read_text(encoding="utf-8")
+            archive.writestr(zipfile.ZipInfo(f"wizard/{name}", ZIP_DATE), source)
+        archive.writestr(zipfile.ZipInfo("rules.json", ZIP_DATE), json.dumps(rules, separators=(",", ":")))
+    return buffer.getvalue()
+
+
+# Pyodide's loader falls back to this CDN for packages missing from the local distribution. The
+# wizard loads none, and the worker also sets packageBaseUrl to our own copy; removing the default
+# keeps every address of another host out of the built site.
+CDN_DEFAULT = "`https://cdn.jsdelivr.net/pyodide/v${U}/full/`"
+
+
+def pyodide_loader() -> str:
+    """pyodide.mjs without its CDN default; fails the build if a Pyodide upgrade moved that code."""
+    text = (PYODIDE_DIR / "pyodide.mjs").read_text(encoding="utf-8")
+    if text.count(CDN_DEFAULT) != 1:
+        raise ValueError("pyodide.mjs no longer has the expected CDN default; review "
+                         "sitegen/browser_assets.py (CDN_DEFAULT) against the new Pyodide release")
+    return text.replace(CDN_DEFAULT, '"./"')
+
+
+def pyodide_files() -> list[Path]:
+    """The Pyodide core files from the pinned npm package; a missing one means `npm ci` did not run."""
+    missing = [name for name in PYODIDE_FILES if not (PYODIDE_DIR / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"Pyodide is not installed ({', '.join(missing)} missing from {PYODIDE_DIR}). "
+                                "Run `python3 build.py setup` (it runs `npm ci`).")
+    return [PYODIDE_DIR / name for name in PYODIDE_FILES]

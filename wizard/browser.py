@@ -1,0 +1,25 @@
+"""The entry point the site's Web Worker calls under Pyodide: JSON answers in, JSON result out.
+
+The worker unpacks the `wizard` package and the compiled rules (rules.json, beside the package) into
+Pyodide's file system and imports this module; everything else is the same engine the CLI uses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from wizard.engine import AnswerError, Engine
+from wizard.model import Rules
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "rules.json"
+_engine = Engine(Rules.from_dict(json.loads(RULES_FILE.read_text(encoding="utf-8"))))
+
+
+def evaluate_json(answers_json: str) -> str:
+    """Evaluate answers given as a JSON object; an unknown key or value comes back as {"error": ...}."""
+    answers = json.loads(answers_json)
+    try:
+        return json.dumps(_engine.evaluate(answers).to_dict())
+    except AnswerError as error:
+        return json.dumps({"error": str(error), "key": error.key, "value": error.value, "valid": error.valid})
