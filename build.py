@@ -6,6 +6,7 @@
     python3 build.py build            build the site into site/ (replaced only if the build succeeds)
     python3 build.py check            validate policy_source/ and report problems with file and line
     python3 build.py review CLAUSE    after re-reading the rules that cite a changed clause, record it
+    python3 build.py bench            measure speed against the targets (see bench/run.py)
 
 The first run creates .venv from requirements.txt and installs the npm packages; later runs reuse them.
 """
@@ -42,6 +43,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")
+    bench = commands.add_parser("bench", help="measure speed in Chromium and CPython against the targets")
+    bench.add_argument("--runs", type=int, default=5, help="runs per browser figure (median reported)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -54,7 +57,7 @@ def main(argv: list[str]) -> int:
     setup_env.ensure_python_env()
     setup_env.ensure_npm_packages()
     setup_env.reexec_in_venv()
-    if args.command == "test":
+    if args.command in ("test", "bench"):
         setup_env.ensure_chromium()
     from sitegen import commands  # imports PyYAML, Jinja2 and MkDocs: only inside the venv
 

@@ -141,4 +141,7 @@ def run(args: argparse.Namespace) -> int:
         return serve(args.addr)
     if args.command == "test":
         return test(args.pytest_args)
+    if args.command == "bench":
+        return subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--runs", str(args.runs)],
+                              cwd=ROOT).returncode
     raise AssertionError(f"unknown command {args.command}")

@@ -75,3 +75,4 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     search_index.split_policy_into_clauses(site_dir, _state["sources"].policy)
     offline_assets.strip_cdn_fallbacks(site_dir)
+    browser_assets.precompress(site_dir)

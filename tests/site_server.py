@@ -17,6 +17,21 @@ class SiteHandler(SimpleHTTPRequestHandler):
                       ".json": "application/json", ".zip": "application/zip"}
     extra_headers: ClassVar[dict[str, str]] = {}
 
+    def send_head(self):
+        """Serve `file.gz` for `file` to browsers that accept gzip, as nginx's `gzip_static on` does."""
+        path = Path(self.translate_path(self.path))
+        compressed = path.with_name(path.name + ".gz")
+        if "gzip" in self.headers.get("Accept-Encoding", "") and path.is_file() and compressed.is_file():
+            handle = compressed.open("rb")
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(compressed.stat().st_size))
+            self.end_headers()
+            return handle
+        return super().send_head()
+
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)

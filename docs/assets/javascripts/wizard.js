@@ -3,63 +3,13 @@
  * The rules live in Python (the `wizard` package, run by Pyodide in a Web Worker). This file holds
  * no rules: it shows the next question from the interview graph the same engine exported at build
  * time (so no answer ever waits for Pyodide), keeps the answers in the URL fragment, and shows the
- * result the engine returns. Loaded on every page, so the engine starts before the reader needs it
- * and survives mkdocs-material's instant navigation (one worker per tab).
+ * result the engine returns. The engine itself is started from <head> by wizard-engine.js.
  */
 (() => {
   "use strict";
 
-  const config = JSON.parse(document.getElementById("__config").textContent);
-  const SITE_ROOT = new URL(`${config.base.replace(/\/$/, "")}/`, location.href);
-
-  /* ---------------------------------------------------------------- the engine (one per tab) */
-
-  const engine = (() => {
-    const state = { status: "starting", message: "", worker: null, pending: new Map(), nextId: 1 };
-    const listeners = new Set();
-    const notify = () => listeners.forEach((listener) => listener(state.status));
-    const fail = (message) => {
-      state.status = "failed";
-      state.message = message;
-      state.pending.forEach(({ reject }) => reject(new Error(message)));
-      state.pending.clear();
-      notify();
-    };
-    try {
-      if (typeof WebAssembly !== "object") throw new Error("this browser does not run WebAssembly");
-      state.worker = new Worker(new URL("assets/javascripts/wizard-worker.js", SITE_ROOT), { type: "module" });
-      state.worker.onmessage = ({ data }) => {
-        if (data.type === "ready") {
-          state.status = "ready";
-          notify();
-        } else if (data.type === "failed") {
-          fail(data.message);
-        } else if (data.type === "result") {
-          const request = state.pending.get(data.id);
-          state.pending.delete(data.id);
-          if (request) data.failed ? request.reject(new Error(data.failed)) : request.resolve(data.result);
-        }
-      };
-      state.worker.onerror = (event) => fail(event.message || "the rule engine could not be loaded");
-    } catch (error) {
-      state.status = "failed";
-      state.message = error.message;
-    }
-    return {
-      get status() { return state.status; },
-      get message() { return state.message; },
-      onChange(listener) { listeners.add(listener); return () => listeners.delete(listener); },
-      evaluate(answers) {
-        if (state.status === "failed") return Promise.reject(new Error(state.message));
-        return new Promise((resolve, reject) => {
-          const id = state.nextId++;
-          state.pending.set(id, { resolve, reject });
-          state.worker.postMessage({ id, answers: Object.fromEntries(answers) });
-        });
-      },
-    };
-  })();
-  window.__wizardEngine = engine; // for the benchmarks and tests: readiness without touching the UI
+  const engine = window.__wizardEngine; // started from <head> by wizard-engine.js
+  const SITE_ROOT = engine.siteRoot;
 
   /* ---------------------------------------------------------------- small DOM helpers */
 
@@ -107,6 +57,7 @@
       if (preselected && !this.answers.size) this.remembered.set(preselected.name, preselected.value);
       this.render(false);
       this.engineChanged();
+      performance.mark("wizard:interactive"); // bench/: first question ready for input
     }
 
     /* A reader navigated away (instant navigation): stop listening to this page's events. */
@@ -167,6 +118,7 @@
     }
 
     answer() {
+      performance.mark("wizard:answered");
       const key = this.questionBox.querySelector("fieldset").dataset.question;
       const chosen = this.questionBox.querySelector("input[type=radio]:checked");
       if (!chosen) {
@@ -236,6 +188,7 @@
         this.back.textContent = this.editing ? "Cancel" : "Back";
         this.say(this.engineProblem());
         if (moveFocus) this.questionBox.querySelector("legend").focus();
+        performance.mark("wizard:question-shown");
       } else {
         this.form.hidden = true;
         this.showResult(moveFocus);
@@ -324,6 +277,7 @@
       this.root.classList.remove("wizard--waiting");
       this.renderResult(result);
       if (moveFocus) this.result.querySelector("h2").focus();
+      performance.mark("wizard:result-shown");
     }
 
     renderResult(result) {

@@ -1,0 +1,240 @@
+"""Benchmarks: how fast the site and the wizard are, measured in one run on this machine.
+
+    python3 build.py bench [--runs N]
+
+Machines are noisy, so the headline figures are ratios and medians measured in the same run: the
+wizard reaching a verdict against a bare Pyodide start (the floor for Python in the browser), each
+the median of N runs, cold (fresh browser context) and warm (reload). Prints a table with the
+targets beside the figures, and exits 1 if any target is missed by more than 2x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402
+
+from sitegen.setup_env import find_chromium  # noqa: E402
+from sitegen.sources import load_sources  # noqa: E402
+from tests.site_server import serve  # noqa: E402
+from wizard import Engine, Rules  # noqa: E402
+
+COMPLETE = ("capacity=business&city_equipment=yes&approved_rep=yes&student=no&discloses_personal_info=no"
+            "&new_tool=yes&new_campaign=no&external_discussion=no&restricted_community=no&privacy_breach=no")
+STEPS = (("capacity", "personal"), ("identifies_city", "no"), ("city_equipment", "yes"), ("speaks_for_city", "no"),
+         ("discloses_city_business", "no"), ("discloses_personal_info", "no"), ("discloses_third_party", "no"),
+         ("restricted_community", "no"), ("privacy_breach", "no"))
+LAUNCH_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run", "--disable-quic", "--disable-gpu"]
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: float | None  # None: reported, no target
+    note: str = ""
+
+    @property
+    def missed_badly(self) -> bool:
+        return self.target is not None and self.value > 2 * self.target
+
+    def row(self) -> str:
+        target = "" if self.target is None else f"<= {self.target:g} {self.unit}"
+        status = "" if self.target is None else ("ok" if self.value <= self.target else
+                                                  ("MISSED >2x" if self.missed_badly else "missed"))
+        return f"| {self.name} | {self.value:,.2f} {self.unit} | {target} | {status} | {self.note} |"
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+# -- measured without a browser ----------------------------------------------------------------------
+
+def build_time(site_dir: Path, site_url: str, runs: int) -> float:
+    def once() -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site-dir", str(site_dir)], check=True,
+                       cwd=ROOT, env={**os.environ, "SITE_URL": site_url}, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - started
+    return median_of(runs, once)
+
+
+def engine_all_combinations(runs: int) -> float:
+    rules = Rules.from_dict(load_sources().rules.data)
+
+    def once() -> float:
+        engine = Engine(rules)  # a fresh engine: its caches start empty
+        keys = list(engine.values_of)
+        started = time.perf_counter()
+        for values in itertools.product(*(engine.values_of[k] for k in keys)):
+            engine.evaluate(dict(zip(keys, values, strict=True)))
+        return time.perf_counter() - started
+    return median_of(runs, once)
+
+
+# -- measured in Chromium ----------------------------------------------------------------------------
+
+def mark(page: Page, name: str) -> float:
+    """The latest performance mark of that name, in ms since navigation started."""
+    return page.evaluate("n => { const m = performance.getEntriesByName(n); return m[m.length - 1].startTime; }", name)
+
+
+def time_to(page: Page, url: str, ready: str, mark_name: str, reload: bool) -> float:
+    page.reload() if reload else page.goto(url)
+    page.wait_for_function(ready, timeout=120_000)
+    return mark(page, mark_name)
+
+
+def cold_and_warm(browser: Browser, runs: int, url: str, ready: str, mark_name: str) -> tuple[float, float]:
+    cold, warm = [], []
+    for _ in range(runs):
+        context = browser.new_context()
+        page = context.new_page()
+        cold.append(time_to(page, url, ready, mark_name, reload=False))
+        warm.append(time_to(page, url, ready, mark_name, reload=True))
+        context.close()
+    return statistics.median(cold), statistics.median(warm)
+
+
+def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[float], float | None]:
+    """ms from each answer to the next question (and, once the engine is ready, to the verdict)."""
+    context = browser.new_context()
+    page = context.new_page()
+    held: list[Route] = []
+    if hold_engine:
+        page.route("**/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.goto(f"{base}wizard/")
+    if not hold_engine:
+        page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=120_000)
+    steps = []
+    for number, (key, value) in enumerate(STEPS):
+        page.locator(f"fieldset[data-question={key}] input[value={value}]").check()
+        page.locator("#wizard-next").click()
+        if number < len(STEPS) - 1:
+            page.wait_for_selector(f"fieldset[data-question={STEPS[number + 1][0]}]")
+            steps.append(mark(page, "wizard:question-shown") - mark(page, "wizard:answered"))
+    verdict = None
+    if not hold_engine:
+        page.wait_for_selector("#wizard-result[data-verdict]")
+        verdict = mark(page, "wizard:result-shown") - mark(page, "wizard:answered")
+    for route in held:
+        route.abort()
+    context.close()
+    return steps, verdict
+
+
+def first_question(browser: Browser, base: str, runs: int) -> float:
+    def once() -> float:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{base}wizard/")
+        page.wait_for_function("performance.getEntriesByName('wizard:interactive').length > 0")
+        after = page.evaluate("performance.getEntriesByName('wizard:interactive')[0].startTime - "
+                              "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        context.close()
+        return after
+    return median_of(runs, once)
+
+
+def bytes_transferred(browser: Browser, base: str) -> tuple[int, list[tuple[str, int]]]:
+    context = browser.new_context()
+    sizes: dict[str, int] = {}
+
+    def finished(request) -> None:  # noqa: ANN001 - Playwright Request
+        size = request.sizes()
+        sizes[urlsplit(request.url).path] = size["responseBodySize"] + size["responseHeadersSize"]
+
+    context.on("requestfinished", finished)
+    page = context.new_page()
+    page.goto(f"{base}wizard/#{COMPLETE}")
+    page.wait_for_selector("#wizard-result[data-verdict]", timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return sum(sizes.values()), sorted(sizes.items(), key=lambda item: -item[1])[:5]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per browser figure (median reported)")
+    args = parser.parse_args()
+    chromium = find_chromium()
+    if chromium is None:
+        sys.exit("Chromium is needed for the benchmarks: apt-get install -y chromium, or set CHROMIUM_PATH.")
+
+    workdir = Path(tempfile.mkdtemp(prefix="policy-bench-"))
+    try:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        site_url = f"http://127.0.0.1:{port}/"
+        site_dir = workdir / "site"
+        print("Building the site (median of 3 builds)...", flush=True)
+        build = build_time(site_dir, site_url, runs=3)
+        shutil.copytree(ROOT / "bench" / "pages", site_dir / "__bench__")
+        print("Evaluating every answer combination in CPython (median of 3)...", flush=True)
+        engine = engine_all_combinations(runs=3)
+
+        with serve(site_dir, port=port) as (_, base), sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+            print(f"Measuring in Chromium ({args.runs} runs each)...", flush=True)
+            base_cold, base_warm = cold_and_warm(browser, args.runs, f"{base}__bench__/baseline.html",
+                                                 "window.__baselineDone !== undefined", "baseline:done")
+            wiz_cold, wiz_warm = cold_and_warm(browser, args.runs, f"{base}wizard/#{COMPLETE}",
+                                               "!!document.querySelector('#wizard-result[data-verdict]')",
+                                               "wizard:result-shown")
+            interactive = first_question(browser, base, args.runs)
+            starting_steps, _ = step_times(browser, base, hold_engine=True)
+            ready_steps, verdict = step_times(browser, base, hold_engine=False)
+            total, heaviest = bytes_transferred(browser, base)
+            browser.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    figures = [
+        Figure("Bare Pyodide start, 1+1 (cold)", base_cold, "ms", None, "the floor"),
+        Figure("Bare Pyodide start, 1+1 (warm)", base_warm, "ms", None, "the floor"),
+        Figure("Wizard verdict from a complete answer URL (cold)", wiz_cold, "ms", None),
+        Figure("Wizard verdict from a complete answer URL (warm)", wiz_warm, "ms", None),
+        Figure("Ratio wizard / bare Pyodide (cold)", wiz_cold / base_cold, "x", 1.15),
+        Figure("Ratio wizard / bare Pyodide (warm)", wiz_warm / base_warm, "x", 1.15),
+        Figure("First question interactive after DOMContentLoaded", interactive, "ms", 100,
+               "negative: ready before DOMContentLoaded ended (the question itself is in the HTML)"),
+        Figure("Answer to next question, Pyodide still starting (worst step)", max(starting_steps), "ms", 50),
+        Figure("Answer to next question, Pyodide ready (worst step)", max(ready_steps), "ms", 50),
+        Figure("Last answer to verdict, Pyodide ready", verdict or 0.0, "ms", 50),
+        Figure("Bytes transferred, wizard page cold (pre-compressed)", total / 1e6, "MB", None,
+               "; ".join(f"{path} {size / 1e6:.2f} MB" for path, size in heaviest)),
+        Figure("build.py build, whole site (median of 3)", build, "s", 10),
+        Figure("Engine in CPython, all 3 x 2^13 answer combinations", engine, "s", 2),
+    ]
+    print("\n| Figure | Measured | Target | Status | Note |\n|---|---|---|---|---|")
+    for figure in figures:
+        print(figure.row())
+    badly = [f.name for f in figures if f.missed_badly]
+    if badly:
+        print(f"\nMissed by more than 2x: {', '.join(badly)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Private and hardened: no request leaves the site, and the site works under a strict CSP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser_checks import site_pages
+from tests.test_wizard_browser import PYODIDE, choose
+
+pytestmark = pytest.mark.browser
+
+# What a City web server can send; README.md gives it for nginx and Apache.
+STRICT_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
+              "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+INTERVIEW = (("capacity", "business"), ("city_equipment", "yes"), ("approved_rep", "yes"), ("student", "no"),
+             ("discloses_personal_info", "no"), ("new_tool", "yes"), ("new_campaign", "no"),
+             ("external_discussion", "no"), ("restricted_community", "no"), ("privacy_breach", "no"))
+
+
+def test_every_page_and_an_interview_request_only_the_site(browser: Browser, site_url: str, site_dir: Path) -> None:
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))  # workers' requests too
+    page = context.new_page()
+    for path in site_pages(site_dir):
+        page.goto(f"{site_url}{path}")
+        page.wait_for_load_state("networkidle")
+    page.goto(f"{site_url}wizard/")
+    for key, value in INTERVIEW:
+        choose(page, key, value)
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+    site = urlsplit(site_url).netloc
+    assert any(url.endswith("/pyodide/pyodide.asm.wasm") for url in requests), "the worker's requests are seen"
+    assert [url for url in requests if urlsplit(url).netloc != site] == []
+    context.close()
+
+
+def test_a_full_interview_under_a_strict_content_security_policy(browser: Browser, serve_site) -> None:
+    with serve_site({"Content-Security-Policy": STRICT_CSP}) as (_, url):
+        context = browser.new_context()
+        page = context.new_page()
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("worker", lambda w: w.on("console", lambda m: refused.append(m.text)
+                                         if "Content Security Policy" in m.text else None))
+        response = page.goto(f"{url}wizard/")
+        assert response.headers["content-security-policy"] == STRICT_CSP
+        for key, value in INTERVIEW:
+            choose(page, key, value)
+        expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+        expect(page.locator("[data-obligation=consult-before-new-tool]")).to_be_visible()
+        box = page.locator("input.md-search__input")  # the site search still works too
+        box.click()
+        box.press_sequentially("LinkedIn")
+        expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+        assert refused == []
+        context.close()
+
+
+def test_without_wasm_unsafe_eval_the_page_says_the_engine_cannot_start(browser: Browser, serve_site) -> None:
+    """The CSP test above is meaningful: drop 'wasm-unsafe-eval' and Pyodide is refused."""
+    with serve_site({"Content-Security-Policy": STRICT_CSP.replace(" 'wasm-unsafe-eval'", "")}) as (_, url):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{url}wizard/")
+        expect(page.locator("[data-engine-error]")).to_be_visible(timeout=PYODIDE)
+        context.close()
