@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright  # noqa: E402
 
 from sitegen.setup_env import find_chromium  # noqa: E402
 from sitegen.sources import load_sources  # noqa: E402
@@ -159,7 +159,7 @@ def bytes_transferred(browser: Browser, base: str) -> tuple[int, list[tuple[str,
     context = browser.new_context()
     sizes: dict[str, int] = {}
 
-    def finished(request) -> None:  # noqa: ANN001 - Playwright Request
+    def finished(request: Request) -> None:
         size = request.sizes()
         sizes[urlsplit(request.url).path] = size["responseBodySize"] + size["responseHeadersSize"]
 
