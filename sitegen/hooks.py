@@ -24,7 +24,8 @@ from mkdocs.structure.pages import Page  # noqa: E402
 from sitegen import browser_assets, offline_assets, search_index  # noqa: E402
 from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
 from sitegen.errors import SourceError  # noqa: E402
-from sitegen.render import abbreviations, render_pages  # noqa: E402
+from sitegen.history import last_updated  # noqa: E402
+from sitegen.render import abbreviations, page_sources, render_pages  # noqa: E402
 from sitegen.sources import Sources, load_sources  # noqa: E402
 
 _state: dict[str, Sources] = {}
@@ -64,6 +65,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Give every page the glossary, so defined terms show their definitions wherever they appear."""
     return markdown + abbreviations(_state["sources"])
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    """The policy's version and approval date, and the page's last change in git, for every page."""
+    meta = _state["sources"].policy.meta
+    page.meta["policy_version"] = meta["version"]
+    page.meta["policy_approved"] = _state["sources"].policy.approval_date_text
+    page.meta["last_updated"] = last_updated(page_sources(page.file.src_uri))
+    return context
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -115,7 +115,12 @@ def _take_id(text: str) -> tuple[str, str | None]:
 
 def parse_policy(path: Path) -> Policy:
     """Read the policy source, or raise SourceError listing every problem with its line."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    return parse_policy_text(path.read_text(encoding="utf-8"), path)
+
+
+def parse_policy_text(text: str, path: Path) -> Policy:
+    """Parse policy source text (also old versions from git); `path` is only for error messages."""
+    lines = text.splitlines()
     meta, body_start = _split_front_matter(lines, path)
     problems: list[SourceProblem] = []
     blocks: list[Block] = []

@@ -8,20 +8,23 @@ from typing import Any
 
 import jinja2
 
+from sitegen.history import history_unavailable, policy_history
 from sitegen.sources import Sources
 from wizard import Engine, Rules
 from wizard.graph import export_graph
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-# Site path of each generated page -> its template. The policy page's path is part of every clause URL.
+# Site path of each generated page -> (its template, the sources it shows: for its last-updated date).
+# The policy page's path is part of every clause URL.
 GENERATED_PAGES = {
-    "policy.md": "policy.md.j2",
-    "related.md": "related.md.j2",
-    "glossary.md": "glossary.md.j2",
-    "clauses.md": "clauses.md.j2",
-    "wizard.md": "wizard.md.j2",
-    "rules.md": "rules.md.j2",
+    "policy.md": ("policy.md.j2", ("policy_source/policy.md",)),
+    "related.md": ("related.md.j2", ("policy_source/related.yaml",)),
+    "glossary.md": ("glossary.md.j2", ("policy_source/glossary.yaml",)),
+    "clauses.md": ("clauses.md.j2", ("policy_source/policy.md",)),
+    "wizard.md": ("wizard.md.j2", ("policy_source/rules.yaml", "wizard")),
+    "rules.md": ("rules.md.j2", ("policy_source/rules.yaml",)),
+    "history.md": ("history.md.j2", ("policy_source",)),
 }
 
 
@@ -74,7 +77,14 @@ def render_pages(sources: Sources) -> dict[str, str]:
     context = {"policy": sources.policy, "glossary": sources.glossary, "related": sources.related,
                "rules": rules, "wizard_data": wizard, "clauses": rules["clauses"],
                "question": next(q for q in rules["questions"] if q["key"] == first_key)}
-    return {path: env.get_template(name).render(**context) for path, name in GENERATED_PAGES.items()}
+    unavailable = history_unavailable()
+    context.update(unavailable=unavailable, changes=[] if unavailable else policy_history())
+    return {path: env.get_template(name).render(**context) for path, (name, _) in GENERATED_PAGES.items()}
+
+
+def page_sources(src_uri: str) -> tuple[str, ...]:
+    """The files a page is made from, relative to the project root."""
+    return GENERATED_PAGES[src_uri][1] if src_uri in GENERATED_PAGES else (f"docs/{src_uri}",)
 
 
 def abbreviations(sources: Sources) -> str:

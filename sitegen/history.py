@@ -1,0 +1,92 @@
+"""The policy's change history, read from git: what changed in policy_source/, when, and which clauses.
+
+A copy without history (a download, or a shallow clone) still builds: the page then says so plainly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from sitegen.errors import SourceError
+from sitegen.policy_text import parse_policy_text
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = "policy_source/policy.md"
+
+
+@dataclass
+class ClauseChange:
+    clause: str
+    how: str  # "added", "changed" or "removed"
+
+
+@dataclass
+class Change:
+    date: str  # YYYY-MM-DD, committer date
+    summary: str
+    commit: str
+    clauses: list[ClauseChange] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # policy_source/ files touched
+    first: bool = False  # the commit that created the policy source
+
+
+def _git(*args: str, root: Path = ROOT) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def history_unavailable(root: Path = ROOT) -> str | None:
+    """Why the history cannot be shown, or None when it can."""
+    if _git("rev-parse", "--is-inside-work-tree", root=root) is None:
+        return "This copy of the site was built without its git history, so the list of changes is not available."
+    if (_git("rev-parse", "--is-shallow-repository", root=root) or "").strip() == "true":
+        return "This copy of the site was built from a shallow clone, so the full list of changes is not available."
+    return None
+
+
+def _fingerprints(commit: str, root: Path) -> dict[str, str] | None:
+    text = _git("show", f"{commit}:{POLICY}", root=root)
+    if text is None:
+        return {}
+    try:
+        return {cid: c.fingerprint for cid, c in parse_policy_text(text, Path(POLICY)).clauses.items()}
+    except SourceError:
+        return None  # that version did not parse; its clause changes cannot be listed
+
+
+def _clause_changes(commit: str, parent: str | None, root: Path) -> list[ClauseChange]:
+    after = _fingerprints(commit, root) or {}
+    before = (_fingerprints(parent, root) or {}) if parent else {}
+    changes = [ClauseChange(cid, "added") for cid in after if cid not in before]
+    changes += [ClauseChange(cid, "changed") for cid in after if cid in before and before[cid] != after[cid]]
+    changes += [ClauseChange(cid, "removed") for cid in before if cid not in after]
+    return changes
+
+
+def policy_history(root: Path = ROOT) -> list[Change]:
+    """Every commit that touched policy_source/, most recent first."""
+    log = _git("log", "--format=%H%x1f%P%x1f%cs%x1f%s", "--", "policy_source/", root=root) or ""
+    changes = []
+    for line in log.splitlines():
+        commit, parents, date, summary = line.split("\x1f")
+        parent = parents.split()[0] if parents else None
+        files = (_git("diff-tree", "--no-commit-id", "--name-only", "-r", "--root", commit, "--", "policy_source/",
+                      root=root) or "").split()
+        change = Change(date, summary, commit[:10], files=files, first=parent is None)
+        if POLICY in files:
+            change.clauses = _clause_changes(commit, parent, root)
+        changes.append(change)
+    return changes
+
+
+@cache
+def last_updated(paths: tuple[str, ...], root: Path = ROOT) -> str | None:
+    """The date of the last commit that touched any of these paths (YYYY-MM-DD), if git knows."""
+    date = (_git("log", "-1", "--format=%cs", "--", *paths, root=root) or "").strip()
+    return date or None

