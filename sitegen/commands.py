@@ -110,11 +110,13 @@ def build(site_dir: Path, allow_unreviewed: bool = False) -> int:
 
 
 def serve(addr: str) -> int:
-    if check() != 0:
+    """Preview while editing: rules whose clause changed are warnings here, so the edit can be seen."""
+    if check(allow_unreviewed=True) != 0:
         return 1
     print(f"Serving the site at http://{addr}/ (Ctrl+C to stop); it rebuilds when you save a change.")
+    env = {**_mkdocs_env(), "POLICY_ALLOW_UNREVIEWED": "1"}
     return subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", addr],
-                          cwd=ROOT, env=_mkdocs_env()).returncode
+                          cwd=ROOT, env=env).returncode
 
 
 def test(pytest_args: list[str]) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from sitegen.errors import SourceError
@@ -85,7 +84,6 @@ def policy_history(root: Path = ROOT) -> list[Change]:
     return changes
 
 
-@cache
 def last_updated(paths: tuple[str, ...], root: Path = ROOT) -> str | None:
     """The date of the last commit that touched any of these paths (YYYY-MM-DD), if git knows."""
     date = (_git("log", "-1", "--format=%cs", "--", *paths, root=root) or "").strip()

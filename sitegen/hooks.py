@@ -33,7 +33,7 @@ _state: dict[str, Sources] = {}
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        # build.py passes --allow-unreviewed on as this variable; plain `mkdocs serve` previews warn too.
+        # `build.py build --allow-unreviewed` and `build.py serve` set this: unreviewed rules then warn.
         _state["sources"] = load_sources(allow_unreviewed=os.environ.get("POLICY_ALLOW_UNREVIEWED") == "1")
     except SourceError as error:
         raise PluginError(f"policy_source/ has problems:\n{error}") from None

@@ -205,6 +205,12 @@ def test_change_reasks_only_what_the_new_path_needs(page: Page, site_url: str) -
     expect(page.locator("[data-ignored]")).to_have_count(0)
 
 
+def test_a_search_result_link_is_not_mistaken_for_answers(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}wizard/?h=allowed+post")  # mkdocs-material's search adds ?h= to highlight terms
+    expect(question(page)).to_have_attribute("data-question", "capacity")
+    expect(page.locator("#wizard-error")).to_be_hidden()
+
+
 def test_query_string_answers_move_into_the_fragment(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}wizard/?capacity=peers&identifies_city=yes")
     expect(question(page)).to_have_attribute("data-question", "city_equipment")

@@ -49,7 +49,13 @@
     start() {
       this.form.addEventListener("submit", (event) => { event.preventDefault(); this.answer(); });
       this.back.addEventListener("click", () => this.goBack());
-      this.onPopState = () => { this.editing = null; this.fromLink = true; this.load(); this.render(true); };
+      this.onPopState = () => {
+        if (this.detached()) return;
+        this.editing = null;
+        this.fromLink = true;
+        this.load();
+        this.render(true);
+      };
       window.addEventListener("popstate", this.onPopState);
       this.stopListening = engine.onChange(() => this.engineChanged());
       const preselected = this.form.querySelector("input[type=radio]:checked"); // chosen before the script ran
@@ -68,12 +74,12 @@
       return true;
     }
 
-    /* Read answers from the fragment; answers in the query string move into the fragment. */
+    /* Read answers from the fragment; answers in the query string move into the fragment.
+       ("h" is mkdocs-material's search-highlight parameter, not an answer.) */
     load() {
-      if (location.search.length > 1) {
-        const moved = new URLSearchParams(location.search).toString();
-        history.replaceState(null, "", `${location.pathname}#${moved}`);
-      }
+      const query = new URLSearchParams(location.search);
+      query.delete("h");
+      if ([...query.keys()].length) history.replaceState(null, "", `${location.pathname}#${query}`);
       this.answers = new Map();
       this.errors = [];
       const params = new URLSearchParams(location.hash.slice(1));
