@@ -104,11 +104,14 @@ def time_to(page: Page, url: str, ready: str, mark_name: str, reload: bool) -> f
     return mark(page, mark_name)
 
 
-def cold_and_warm(browser: Browser, runs: int, url: str, ready: str, mark_name: str) -> tuple[float, float]:
+def cold_and_warm(browser: Browser, runs: int, url: str, ready: str, mark_name: str,
+                  block: str | None = None) -> tuple[float, float]:
     cold, warm = [], []
     for _ in range(runs):
         context = browser.new_context()
         page = context.new_page()
+        if block:  # e.g. the Pyodide snapshot, to measure the ordinary start-up in the same run
+            page.route(block, lambda route: route.fulfill(status=404, body=""))
         cold.append(time_to(page, url, ready, mark_name, reload=False))
         warm.append(time_to(page, url, ready, mark_name, reload=True))
         context.close()
@@ -201,6 +204,9 @@ def main() -> int:
             wiz_cold, wiz_warm = cold_and_warm(browser, args.runs, f"{base}wizard/#{COMPLETE}",
                                                "!!document.querySelector('#wizard-result[data-verdict]')",
                                                "wizard:result-shown")
+            scratch_cold, scratch_warm = cold_and_warm(browser, args.runs, f"{base}wizard/#{COMPLETE}",
+                                                       "!!document.querySelector('#wizard-result[data-verdict]')",
+                                                       "wizard:result-shown", block="**/engine.snapshot.gz")
             interactive = first_question(browser, base, args.runs)
             starting_steps, _ = step_times(browser, base, hold_engine=True)
             ready_steps, verdict = step_times(browser, base, hold_engine=False)
@@ -216,6 +222,9 @@ def main() -> int:
         Figure("Wizard verdict from a complete answer URL (warm)", wiz_warm, "ms", None),
         Figure("Ratio wizard / bare Pyodide (cold)", wiz_cold / base_cold, "x", 1.15),
         Figure("Ratio wizard / bare Pyodide (warm)", wiz_warm / base_warm, "x", 1.15),
+        Figure("Wizard verdict without the snapshot (cold)", scratch_cold, "ms", None, "Python started from scratch"),
+        Figure("Wizard verdict without the snapshot (warm)", scratch_warm, "ms", None),
+        Figure("Ratio without the snapshot / bare Pyodide (cold)", scratch_cold / base_cold, "x", 1.15),
         Figure("First question interactive after DOMContentLoaded", interactive, "ms", 100,
                "negative: ready before DOMContentLoaded ended (the question itself is in the HTML)"),
         Figure("Answer to next question, Pyodide still starting (worst step)", max(starting_steps), "ms", 50),

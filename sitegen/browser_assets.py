@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,26 @@ def pyodide_files() -> list[Path]:
         raise FileNotFoundError(f"Pyodide is not installed ({', '.join(missing)} missing from {PYODIDE_DIR}). "
                                 "Run `python3 build.py setup` (it runs `npm ci`).")
     return [PYODIDE_DIR / name for name in PYODIDE_FILES]
+
+
+def engine_snapshot(archive: bytes) -> bytes:
+    """A Pyodide memory snapshot with the engine imported, gzipped: the worker starts ~3x faster from it.
+
+    Made with Node from the same engine zip; it records the zip's SHA-256, so a browser never uses a
+    snapshot of another engine or other rules (say, a stale cached copy). Shipped gzipped (31 MB to
+    6 MB) and decompressed by the worker, because many servers would not compress an unknown type.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise FileNotFoundError("Node.js is needed to build the wizard's Pyodide snapshot; install Node.js 20+.")
+    with tempfile.TemporaryDirectory() as work:
+        zip_path, output = Path(work) / "wizard.zip", Path(work) / "engine.snapshot"
+        zip_path.write_bytes(archive)
+        done = subprocess.run([node, str(ROOT / "sitegen" / "snapshot.mjs"), str(PYODIDE_DIR), str(zip_path),
+                               str(output), hashlib.sha256(archive).hexdigest()], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"Making the wizard's Pyodide snapshot failed:\n{done.stderr[-2000:]}")
+        return gzip.compress(output.read_bytes(), compresslevel=6, mtime=0)
 
 
 # Big files worth serving compressed; python_stdlib.zip is already compressed (gzip saves ~2 %).

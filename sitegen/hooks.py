@@ -29,6 +29,13 @@ from sitegen.render import abbreviations, page_sources, render_pages  # noqa: E4
 from sitegen.sources import Sources, load_sources  # noqa: E402
 
 _state: dict[str, Sources] = {}
+_serving: dict[str, bool] = {"serve": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # Previews skip the Pyodide snapshot (a few seconds per rebuild); the wizard then starts Python
+    # the ordinary way, which the worker does whenever there is no usable snapshot.
+    _serving["serve"] = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -47,12 +54,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} must not exist: that page is generated from policy_source/. "
                               f"Delete docs/{path} and edit policy_source/ instead.")
         files.append(File.generated(config, path, content=markdown))
-    files.append(File.generated(config, "assets/wizard/wizard.zip",
-                                content=browser_assets.engine_zip(_state["sources"].rules.data)))
+    archive = browser_assets.engine_zip(_state["sources"].rules.data)
+    files.append(File.generated(config, "assets/wizard/wizard.zip", content=archive))
     try:
         pyodide = browser_assets.pyodide_files()
         loader = browser_assets.pyodide_loader()
-    except (FileNotFoundError, ValueError) as error:
+        if not _serving["serve"]:
+            files.append(File.generated(config, "assets/wizard/engine.snapshot.gz",
+                                        content=browser_assets.engine_snapshot(archive)))
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise PluginError(str(error)) from None
     for path in pyodide:
         if path.name == "pyodide.mjs":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import re
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -328,3 +331,48 @@ def test_every_request_of_an_interview_stays_on_the_site(browser: Browser, site_
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "not-allowed", timeout=PYODIDE)
     assert hosts == {urlsplit(site_url).netloc}
     context.close()
+
+
+COMPLETE = {"capacity": "peers", "identifies_city": "no", "city_equipment": "no", "speaks_for_city": "no",
+            "discloses_city_business": "no", "discloses_personal_info": "no", "discloses_third_party": "no",
+            "restricted_community": "no", "privacy_breach": "no"}
+
+
+def started_from(browser: Browser, site_url: str, route=None) -> str:
+    """How the engine started ("snapshot" or "scratch") on a fresh tab, after it gave a verdict."""
+    context = browser.new_context()
+    page = context.new_page()
+    if route:
+        page.route(*route)
+    page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
+    how = page.evaluate("window.__wizardEngine.start")
+    context.close()
+    return how
+
+
+def test_the_engine_starts_from_the_build_snapshot(browser: Browser, site_url: str) -> None:
+    assert started_from(browser, site_url) == "snapshot"
+
+
+def test_without_the_snapshot_python_starts_from_scratch(browser: Browser, site_url: str) -> None:
+    missing = ("**/assets/wizard/engine.snapshot.gz", lambda route: route.fulfill(status=404, body=""))
+    assert started_from(browser, site_url, missing) == "scratch"
+
+
+def test_a_snapshot_of_another_engine_is_never_used(browser: Browser, site_url: str, site_dir: Path) -> None:
+    """E.g. a stale cached snapshot after the rules changed: its engine zip differs from the served one."""
+    original = zipfile.ZipFile(io.BytesIO((site_dir / "assets" / "wizard" / "wizard.zip").read_bytes()))
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as archive:
+        for info in original.infolist():
+            archive.writestr(zipfile.ZipInfo(info.filename, (2011, 1, 1, 0, 0, 0)), original.read(info))
+    served = ("**/assets/wizard/wizard.zip", lambda route: route.fulfill(body=other.getvalue()))
+    assert started_from(browser, site_url, served) == "scratch"
+
+
+def test_a_snapshot_the_server_already_decoded_is_still_used(browser: Browser, site_url: str, site_dir: Path) -> None:
+    """Some servers send .gz files with Content-Encoding: gzip, so the worker receives the plain bytes."""
+    plain = gzip.decompress((site_dir / "assets" / "wizard" / "engine.snapshot.gz").read_bytes())
+    decoded = ("**/assets/wizard/engine.snapshot.gz", lambda route: route.fulfill(body=plain))
+    assert started_from(browser, site_url, decoded) == "snapshot"

@@ -8,7 +8,7 @@
 
   // This file lives at <site>/assets/javascripts/, which gives the site root wherever it is hosted.
   const siteRoot = new URL("../../", document.currentScript.src);
-  const state = { status: "starting", message: "", worker: null, pending: new Map(), nextId: 1 };
+  const state = { status: "starting", message: "", start: "", worker: null, pending: new Map(), nextId: 1 };
   const listeners = new Set();
   const notify = () => listeners.forEach((listener) => listener(state.status));
   const fail = (message) => {
@@ -25,6 +25,7 @@
     state.worker.onmessage = ({ data }) => {
       if (data.type === "ready") {
         state.status = "ready";
+        state.start = data.start; // "snapshot" or "scratch": how Python was started (tests, benchmarks)
         notify();
       } else if (data.type === "failed") {
         fail(data.message);
@@ -44,6 +45,7 @@
     siteRoot,
     get status() { return state.status; },
     get message() { return state.message; },
+    get start() { return state.start; },
     onChange(listener) { listeners.add(listener); return () => listeners.delete(listener); },
     /* answers: a Map of question key -> answer value; resolves with the engine's result object. */
     evaluate(answers) {

@@ -1,0 +1,18 @@
+// Make a Pyodide memory snapshot with the wizard engine already imported, at build time.
+// Usage: node sitegen/snapshot.mjs PYODIDE_DIR ENGINE_ZIP OUTPUT ARCHIVE_SHA256
+// The worker (docs/assets/javascripts/wizard-worker.js) restores it instead of starting Python from
+// scratch, and uses it only when ARCHIVE_SHA256 matches the engine zip it downloaded.
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const [pyodideDir, zipPath, output, archiveSha256] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
+const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, _makeSnapshot: true });
+pyodide.unpackArchive(new Uint8Array(readFileSync(zipPath)), "zip", { extractDir: "/home/pyodide/wizard-app" });
+pyodide.runPython(`
+import sys
+sys.path.insert(0, "/home/pyodide/wizard-app")
+import wizard.browser
+wizard.browser.ARCHIVE_SHA256 = "${archiveSha256}"
+`);
+writeFileSync(output, pyodide.makeMemorySnapshot());
