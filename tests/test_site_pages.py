@@ -1,0 +1,78 @@
+"""The generated pages carry what readers and auditors need; the preview server rebuilds on edits."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sitegen.sources import load_sources
+from tests.html_text import article_text, read_html
+
+SOURCES = load_sources()
+
+
+def test_defined_terms_show_their_definition_on_hover_and_keyboard_focus(site_dir: Path) -> None:
+    tags = read_html((site_dir / "policy" / "index.html").read_text(encoding="utf-8")).tags
+    terms = [a for tag, a in tags if tag == "abbr"]
+    definitions = {t.definition for t in SOURCES.glossary}
+    assert {a["title"] for a in terms} == definitions, "every defined term appears, with its definition"
+    assert all(a.get("tabindex") == "0" for a in terms), "focusable, so the definition shows on keyboard focus"
+
+
+def test_rules_at_a_glance_lists_every_rule_with_its_clause(site_dir: Path) -> None:
+    html = (site_dir / "rules" / "index.html").read_text(encoding="utf-8")
+    page = read_html(html)
+    rules = SOURCES.rules.data
+    ids = set(page.ids)
+    assert {o["id"] for o in rules["obligations"]} | {u["id"] for u in rules["unclear"]} <= ids
+    links = {a["href"].split("#")[1] for tag, a in page.tags if tag == "a" and "policy/#" in a.get("href", "")}
+    cited = {r["clause"] for r in rules["obligations"] + rules["unclear"] + rules["questions"]}
+    assert cited <= links <= set(SOURCES.policy.clauses)
+    text = article_text(html)  # in the static HTML: the page needs no JavaScript
+    assert all(rule["text"] in text for rule in rules["obligations"] + rules["unclear"])
+
+
+def test_setup_is_skipped_when_already_in_place() -> None:
+    done = subprocess.run([sys.executable, str(Path(__file__).parent.parent / "build.py"), "setup"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "Installing" not in done.stdout and "Creating" not in done.stdout
+    assert "Set-up is complete." in done.stdout
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_previews_and_rebuilds_when_a_source_changes(copy_project) -> None:
+    project = copy_project()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--addr", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/policy/"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                assert "Submissions are often permanent." in fetch(url)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the preview did not start"
+                time.sleep(0.5)
+        policy = project / "policy_source" / "policy.md"
+        policy.write_text(policy.read_text().replace("Submissions are often permanent.",
+                                                     "Submissions are usually permanent."))
+        deadline = time.monotonic() + 90
+        while "Submissions are usually permanent." not in fetch(url):
+            assert time.monotonic() < deadline, "the preview did not rebuild after the edit"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
