@@ -11,11 +11,14 @@ const messageOf = (error) => String((error && error.message) || error);
 // Pyodide 314's loader catches a failed WebAssembly instantiation (the .wasm not downloaded, or
 // blocked) and only logs "wasm instantiation failed!" with console.warn; its promise never settles.
 // Watch for that warning during start-up so the reader is told instead of waiting forever.
+class StartFailure extends Error {}
 let startFailed;
 const failedStart = new Promise((_, reject) => { startFailed = reject; });
 const warn = console.warn;
 console.warn = (...args) => {
-  if (String(args[0]).includes("wasm instantiation failed")) startFailed(new Error("Pyodide's WebAssembly could not be loaded"));
+  if (String(args[0]).includes("wasm instantiation failed")) {
+    startFailed(new StartFailure("Pyodide's WebAssembly could not be loaded"));
+  }
   warn.apply(console, args);
 };
 
@@ -42,7 +45,7 @@ async function fromSnapshot(archive) {
     if (browser.ARCHIVE_SHA256 !== await sha256(await archive)) return null; // a stale snapshot
     return browser;
   } catch (error) {
-    if (String(error.message).includes("WebAssembly could not be loaded")) throw error;
+    if (error instanceof StartFailure) throw error; // no start would work: tell the reader
     warn.call(console, "The wizard's Pyodide snapshot could not be used; starting Python instead.", error);
     return null;
   }
