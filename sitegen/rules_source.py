@@ -53,6 +53,10 @@ class _Checker:
         seen: dict[str, int] = {}
         kept = []
         for item in items:
+            if field_name not in item:
+                self.problem(item.line, f"this {what} has no '{field_name}'",
+                             f"start the entry with '- {field_name}: ...'; {field_name}s are public, never rename one")
+                continue
             name = str(item[field_name])
             if not pattern.fullmatch(name):
                 style = "snake_case, e.g. city_equipment" if pattern is KEY else "kebab-case, e.g. no-speaking-for-city"

@@ -55,6 +55,8 @@ BREAKAGES = {
     "unknown question key in a condition": ("rules.yaml", "when: {restricted_community: \"yes\"}",
                                             "when: {restricted: \"yes\"}", "uses unknown question key 'restricted'",
                                             "{restricted: "),
+    "obligation without an id": ("rules.yaml", "  - id: may-be-reviewed", "  - ident: may-be-reviewed",
+                                 "this obligation has no 'id'", "- ident: may-be-reviewed"),
     "duplicate obligation id": ("rules.yaml", "- id: may-be-reviewed", "- id: identify-yourself",
                                 "obligation id 'identify-yourself' is already used on line", "- id: identify-yourself"),
     "obligation that can never apply": ("rules.yaml", "    when: {capacity: business}\n\n  - id: may-be-reviewed",
