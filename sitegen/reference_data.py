@@ -28,6 +28,11 @@ class RelatedDocument:
     clauses: list[str]  # clause ids whose wording mentions the document
 
 
+def words(text: str) -> str:
+    """Folded YAML text (`>-`, or lines broken anywhere) as one line with single spaces."""
+    return " ".join(text.split())
+
+
 def entries(path: Path, top_key: str, problems: list[SourceProblem]) -> list[LineDict]:
     """The list under `top_key`, each entry a mapping; anything else is reported."""
     data = load_yaml(path)
@@ -87,7 +92,7 @@ def load_glossary(path: Path, policy: Policy, problems: list[SourceProblem]) -> 
             continue
         check_clause(entry["clause"], policy, path, entry.line_of("clause"), what, problems)
         spellings = [entry["term"], *[str(s) for s in entry.get("also", [])]]
-        terms.append(Term(entry["term"], spellings, " ".join(entry["definition"].split()), entry["clause"]))
+        terms.append(Term(entry["term"], spellings, words(entry["definition"]), entry["clause"]))
     return terms
 
 
@@ -105,6 +110,6 @@ def load_related(path: Path, policy: Policy, problems: list[SourceProblem]) -> l
             problems.append(SourceProblem(path, entry.line_of("mentioned_as"),
                                           f"{what} is not mentioned in the policy under any of {names}",
                                           "write the name exactly as the policy spells it"))
-        documents.append(RelatedDocument(entry["name"], entry["kind"], " ".join(entry["about"].split()),
+        documents.append(RelatedDocument(entry["name"], entry["kind"], words(entry["about"]),
                                          names, entry.get("link"), clauses))
     return documents

@@ -13,7 +13,7 @@ from typing import Any
 
 from sitegen.errors import SourceProblem
 from sitegen.policy_text import Policy
-from sitegen.reference_data import check_clause, check_fields, entries
+from sitegen.reference_data import check_clause, check_fields, entries, words
 from sitegen.yaml_source import LineDict, load_yaml
 
 KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -121,7 +121,6 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
         check.problem(1, "rules.yaml must have verdicts, questions, obligations and unclear lists",
                       "restore the file's structure from git")
         return CompiledRules({})
-    text = {"text": str}
 
     verdicts = []
     for item in check.unique(entries(path, "verdicts", problems), "id", ID, "verdict"):
@@ -133,14 +132,14 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
     question_items = []
     for item in check.unique(entries(path, "questions", problems), "key", KEY, "question"):
         what = f"question '{item['key']}'"
-        if not check_fields(item, path, {"key": str, **text, "help": str, "clause": str, "answers": list},
+        if not check_fields(item, path, {"key": str, "text": str, "help": str, "clause": str, "answers": list},
                             {"reviewed": str, "implied": dict}, what, problems):
             continue
         answers = []
         for answer in item["answers"]:
             if isinstance(answer, LineDict) and check_fields(
                     answer, path, {"value": str, "label": str, "because": str}, {}, f"an answer of {what}", problems):
-                answers.append({k: " ".join(str(answer[k]).split()) for k in ("value", "label", "because")})
+                answers.append({k: words(str(answer[k])) for k in ("value", "label", "because")})
         values = [a["value"] for a in answers]
         if len(values) < 2 or len(set(values)) != len(values):
             check.problem(item.line_of("answers"), f"{what} needs at least two answers with different values",
@@ -153,7 +152,7 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
     questions = []
     for item, answers in question_items:
         what = f"question '{item['key']}'"
-        compiled = {"key": item["key"], "text": " ".join(item["text"].split()), "help": " ".join(item["help"].split()),
+        compiled = {"key": item["key"], "text": words(item["text"]), "help": words(item["help"]),
                     "clause": item["clause"], "answers": answers}
         implied = item.get("implied")
         if implied is not None:
@@ -169,7 +168,7 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
     obligations = []
     for item in check.unique(entries(path, "obligations", problems), "id", ID, "obligation"):
         what = f"obligation '{item['id']}'"
-        if not check_fields(item, path, {"id": str, **text, "clause": str, "when": object},
+        if not check_fields(item, path, {"id": str, "text": str, "clause": str, "when": object},
                             {"reviewed": str, "verdict": str, "verdict_when": object}, what, problems):
             continue
         verdict = item.get("verdict", verdict_ids[0] if verdict_ids else "")
@@ -181,7 +180,7 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
                           "add the verdict that applies under 'verdict_when', or remove 'verdict_when'")
         check.cite(item, "obligation", item["id"])
         obligations.append({
-            "id": item["id"], "text": " ".join(item["text"].split()), "clause": item["clause"],
+            "id": item["id"], "text": words(item["text"]), "clause": item["clause"],
             "when": check.condition(item["when"], item.line_of("when"), what), "verdict": verdict,
             "verdict_when": (check.condition(item["verdict_when"], item.line_of("verdict_when"), what)
                              if "verdict_when" in item else None)})
@@ -189,11 +188,11 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
     unclear = []
     for item in check.unique(entries(path, "unclear", problems), "id", ID, "unclear note"):
         what = f"unclear note '{item['id']}'"
-        if not check_fields(item, path, {"id": str, **text, "ask": str, "clause": str, "when": object},
+        if not check_fields(item, path, {"id": str, "text": str, "ask": str, "clause": str, "when": object},
                             {"reviewed": str}, what, problems):
             continue
         check.cite(item, "unclear note", item["id"])
-        unclear.append({"id": item["id"], "text": " ".join(item["text"].split()), "ask": item["ask"],
+        unclear.append({"id": item["id"], "text": words(item["text"]), "ask": item["ask"],
                         "clause": item["clause"], "when": check.condition(item["when"], item.line_of("when"), what)})
 
     cited = sorted({c.clause for c in check.citations if c.clause in policy.clauses})
