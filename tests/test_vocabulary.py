@@ -1,7 +1,8 @@
 """The public vocabulary is a contract: URLs, saved results, tests and the CLI use these exact names.
 
 Renaming any of them breaks bookmarks and saved results. This test fails on any rename; if a change is
-truly intended, update docs/vocabulary.md and this list together, and say so in the change log.
+truly intended, update this list in the same pull request and say so in its description (the site's
+"Rules at a glance" page documents the vocabulary from policy_source/rules.yaml).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
     python3 -m wizard evaluate capacity=personal ...    the result for these answers
     python3 -m wizard evaluate capacity=business --json the same, as one JSON object
 
-Answers use the public question keys and values (see docs/vocabulary or `python3 -m wizard questions`).
+Answers use the public question keys and values (the site's "Rules at a glance" page lists them, and so
+does `python3 -m wizard questions`).
 Exit status: 0 for a result (complete or not), 2 for an unknown key or value, or bad arguments.
 """
 
