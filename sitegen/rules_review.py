@@ -56,7 +56,8 @@ def reachability_problems(compiled: CompiledRules, path: Path) -> list[SourcePro
         result = engine.evaluate(answers)
         applied.update(o.id for o in result.obligations)
         applied.update(u.id for u in result.unclear)
-    asked.update(k for q in compiled.data["questions"] if q.get("implied") for k in [q["key"]])
+    # Implied questions are answered on the paths that need them; retired ones are kept for old links only.
+    asked.update(q["key"] for q in compiled.data["questions"] if q.get("implied") or q.get("retired"))
     problems = []
     for citation in compiled.citations:
         if citation.kind == "question" and citation.name not in asked:

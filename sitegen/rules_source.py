@@ -44,6 +44,7 @@ class _Checker:
     def __init__(self, path: Path, policy: Policy, problems: list[SourceProblem]):
         self.path, self.policy, self.problems = path, policy, problems
         self.values_of: dict[str, list[str]] = {}
+        self.retired: dict[str, int] = {}  # question key -> line of its 'retired:'
         self.citations: list[Citation] = []
 
     def problem(self, line: int, problem: str, fix: str) -> None:
@@ -104,6 +105,11 @@ class _Checker:
                 self.problem(line, f"the condition of {what} uses unknown question key {key!r}",
                              f"use one of: {', '.join(self.values_of)}")
                 continue
+            if key in self.retired:
+                self.problem(line, f"the condition of {what} uses question {key!r}, which is retired "
+                             f"(line {self.retired[key]}) and never asked",
+                             "use a question that is still asked, or remove 'retired' from the question")
+                continue
             wrong = [v for v in values if v not in self.values_of[key]]
             if wrong:
                 self.problem(line, f"the condition of {what} uses {wrong[0]!r}, which is not an answer to {key!r}",
@@ -124,16 +130,24 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
 
     verdicts = []
     for item in check.unique(entries(path, "verdicts", problems), "id", ID, "verdict"):
-        if check_fields(item, path, {"id": str, "label": str, "summary": str}, {}, f"verdict '{item['id']}'",
-                        problems):
-            verdicts.append({"id": item["id"], "label": item["label"], "summary": item["summary"]})
+        if check_fields(item, path, {"id": str, "label": str, "summary": str}, {"badge": str},
+                        f"verdict '{item['id']}'", problems):
+            verdicts.append({"id": item["id"], "label": item["label"], "summary": words(item["summary"]),
+                             "badge": item.get("badge", "")})
     verdict_ids = [v["id"] for v in verdicts]
+    unclear_verdict = data.get("unclear_verdict")
+    if unclear_verdict not in verdict_ids:
+        check.problem(data.line_of("unclear_verdict"),
+                      f"'unclear_verdict' is {unclear_verdict!r}, not one of the verdicts" if unclear_verdict
+                      else "the file has no 'unclear_verdict' (the verdict an unclear note calls for)",
+                      f"write e.g. 'unclear_verdict: {verdict_ids[1] if len(verdict_ids) > 1 else 'ask-first'}' "
+                      f"using one of: {', '.join(verdict_ids)}")
 
     question_items = []
     for item in check.unique(entries(path, "questions", problems), "key", KEY, "question"):
         what = f"question '{item['key']}'"
         if not check_fields(item, path, {"key": str, "text": str, "help": str, "clause": str, "answers": list},
-                            {"reviewed": str, "implied": dict}, what, problems):
+                            {"reviewed": str, "implied": dict, "retired": str}, what, problems):
             continue
         answers = []
         for answer in item["answers"]:
@@ -154,6 +168,9 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
         what = f"question '{item['key']}'"
         compiled = {"key": item["key"], "text": words(item["text"]), "help": words(item["help"]),
                     "clause": item["clause"], "answers": answers}
+        if "retired" in item:
+            compiled["retired"] = words(item["retired"])
+            check.retired[item["key"]] = item.line_of("retired")
         implied = item.get("implied")
         if implied is not None:
             if not check_fields(implied, path, {"when": object, "value": str}, {}, f"'implied' of {what}", problems):
@@ -169,12 +186,16 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
     for item in check.unique(entries(path, "obligations", problems), "id", ID, "obligation"):
         what = f"obligation '{item['id']}'"
         if not check_fields(item, path, {"id": str, "text": str, "clause": str, "when": object},
-                            {"reviewed": str, "verdict": str, "verdict_when": object}, what, problems):
+                            {"reviewed": str, "verdict": str, "verdict_when": object, "ask": str}, what, problems):
             continue
         verdict = item.get("verdict", verdict_ids[0] if verdict_ids else "")
         if verdict not in verdict_ids:
             check.problem(item.line_of("verdict"), f"{what} has unknown verdict {verdict!r}",
                           f"use one of: {', '.join(verdict_ids)}")
+        elif verdict != verdict_ids[0] and not item.get("ask"):
+            check.problem(item.line_of("verdict"), f"{what} can stop or delay a post ({verdict}) but names no one "
+                          "to ask", "add 'ask: ...' naming whom the reader should contact, e.g. "
+                          "'your Communications or Public Affairs Officer'")
         if "verdict_when" in item and "verdict" not in item:
             check.problem(item.line_of("verdict_when"), f"{what} has 'verdict_when' but no 'verdict'",
                           "add the verdict that applies under 'verdict_when', or remove 'verdict_when'")
@@ -183,23 +204,31 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
             "id": item["id"], "text": words(item["text"]), "clause": item["clause"],
             "when": check.condition(item["when"], item.line_of("when"), what), "verdict": verdict,
             "verdict_when": (check.condition(item["verdict_when"], item.line_of("verdict_when"), what)
-                             if "verdict_when" in item else None)})
+                             if "verdict_when" in item else None),
+            "ask": words(item["ask"]) if item.get("ask") else None})
 
     unclear = []
     for item in check.unique(entries(path, "unclear", problems), "id", ID, "unclear note"):
         what = f"unclear note '{item['id']}'"
         if not check_fields(item, path, {"id": str, "text": str, "ask": str, "clause": str, "when": object},
-                            {"reviewed": str}, what, problems):
+                            {"reviewed": str, "only_if_asked": str}, what, problems):
             continue
+        only_if_asked = str(item.get("only_if_asked", "false"))
+        if only_if_asked not in ("true", "false"):
+            check.problem(item.line_of("only_if_asked"), f"'only_if_asked' of {what} is {only_if_asked!r}",
+                          "write 'only_if_asked: true', or remove the line")
         check.cite(item, "unclear note", item["id"])
-        unclear.append({"id": item["id"], "text": words(item["text"]), "ask": item["ask"],
-                        "clause": item["clause"], "when": check.condition(item["when"], item.line_of("when"), what)})
+        unclear.append({"id": item["id"], "text": words(item["text"]), "ask": words(item["ask"]),
+                        "clause": item["clause"], "when": check.condition(item["when"], item.line_of("when"), what),
+                        "only_if_asked": only_if_asked == "true"})
 
     cited = sorted({c.clause for c in check.citations if c.clause in policy.clauses})
     compiled_data = {
         "policy": {"title": policy.meta["title"], "version": policy.meta["version"],
                    "approval_date": policy.meta["approval_date"], "approval_date_text": policy.approval_date_text},
-        "verdicts": verdicts, "questions": questions, "obligations": obligations, "unclear": unclear,
-        "clauses": {cid: {"label": policy.clauses[cid].label, "url": f"{POLICY_PAGE}#{cid}"} for cid in cited},
+        "verdicts": verdicts, "unclear_verdict": unclear_verdict,
+        "questions": questions, "obligations": obligations, "unclear": unclear,
+        "clauses": {cid: {"label": policy.clauses[cid].label, "url": f"{POLICY_PAGE}#{cid}",
+                          "text": policy.clauses[cid].text, "line": policy.clauses[cid].line} for cid in cited},
     }
     return CompiledRules(compiled_data, check.citations)

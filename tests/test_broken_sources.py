@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from sitegen.errors import SourceError
 from sitegen.policy_text import parse_policy
+from sitegen.sources import SOURCE_DIR, load_sources
 
 
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -59,11 +61,49 @@ BREAKAGES = {
                                  "this obligation has no 'id'", "- ident: may-be-reviewed"),
     "duplicate obligation id": ("rules.yaml", "- id: may-be-reviewed", "- id: identify-yourself",
                                 "obligation id 'identify-yourself' is already used on line", "- id: identify-yourself"),
-    "obligation that can never apply": ("rules.yaml", "    when: {capacity: business}\n\n  - id: may-be-reviewed",
-                                        "    when: {capacity: business, identifies_city: \"no\"}\n\n"
-                                        "  - id: may-be-reviewed",
-                                        "obligation 'identify-yourself' can never apply", "- id: identify-yourself"),
+    # A student posting for the City is settled as not allowed before new_campaign is asked.
+    "obligation that can never apply": ("rules.yaml", "    when: {capacity: business, new_campaign: \"yes\"}\n\n"
+                                        "  - id: treat-as-media-request",
+                                        "    when: {capacity: business, student: \"yes\", new_campaign: \"yes\"}\n\n"
+                                        "  - id: treat-as-media-request",
+                                        "obligation 'departmental-procedures' can never apply",
+                                        "- id: departmental-procedures"),
 }
+
+# Mistakes in the fields version 2 of the policy model added, checked without a full build:
+# (text to replace, replacement, problem expected, text of the line the problem must point at)
+RULES_BREAKAGES = {
+    "a post-stopping obligation names no one to ask": (
+        "    verdict: not-allowed\n    ask: your supervisor, for questions about privacy\n",
+        "    verdict: not-allowed  # privacy\n",
+        "obligation 'no-disclosure-personal-info' can stop or delay a post (not-allowed) but names no one to ask",
+        "verdict: not-allowed  # privacy"),
+    "unknown verdict for the notes": ("unclear_verdict: ask-first", "unclear_verdict: ask-firts",
+                                      "'unclear_verdict' is 'ask-firts', not one of the verdicts", "unclear_verdict:"),
+    "a retired question in a condition": ("when: {restricted_community: \"yes\"}", "when: {privacy_breach: \"yes\"}",
+                                          "uses question 'privacy_breach', which is retired", "{privacy_breach: "),
+    "only_if_asked is not true or false": ("    only_if_asked: true\n", "    only_if_asked: sometimes\n",
+                                           "'only_if_asked' of unclear note 'check-approval-status' is 'sometimes'",
+                                           "only_if_asked: sometimes"),
+    "a note without whom to ask": ("    ask: the person concerned, or your supervisor for questions about privacy\n", "",
+                                   "unclear note 'personal-info-check' has no 'ask'", "- id: personal-info-check"),
+}
+
+
+@pytest.mark.parametrize("breakage", list(RULES_BREAKAGES), ids=list(RULES_BREAKAGES))
+def test_rules_fields_are_checked_with_file_line_and_fix(tmp_path: Path, breakage: str) -> None:
+    old, new, problem, at = RULES_BREAKAGES[breakage]
+    source_dir = tmp_path / "policy_source"
+    shutil.copytree(SOURCE_DIR, source_dir)
+    rules = source_dir / "rules.yaml"
+    edit(rules, old, new)
+    with pytest.raises(SourceError) as caught:
+        load_sources(source_dir)
+    located = [p for p in caught.value.problems if problem in p.problem]
+    assert located, [str(p) for p in caught.value.problems]
+    assert located[0].path == rules
+    assert located[0].line == line_of(rules, at), str(located[0])
+    assert located[0].fix
 
 
 def line_of(path: Path, text: str, last: bool = False) -> int:

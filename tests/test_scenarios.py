@@ -11,9 +11,9 @@ SCENARIOS = load_scenarios()
 
 
 def test_there_are_enough_scenarios_to_cover_the_policy() -> None:
-    assert len(SCENARIOS) >= 25
+    assert len(SCENARIOS) >= 40
     verdicts = {s.verdict for s in SCENARIOS}
-    assert verdicts == {"allowed", "approval-required", "not-allowed", None}
+    assert verdicts == {"allowed", "ask-first", "approval-required", "not-allowed", None}
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])

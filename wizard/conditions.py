@@ -46,3 +46,40 @@ def matched(condition: Condition, answers: Answers) -> list[tuple[str, str]]:
         if _group_holds(group, answers):
             pairs.extend((key, answers[key]) for key in group)
     return list(dict.fromkeys(pairs))
+
+
+class Decisions:
+    """`settled` and "can this answer change it" for the rules' predicates, memoised.
+
+    The memo is keyed on only the answers a predicate reads: interview states differ mostly in
+    answers a given rule never looks at, so thousands of enumerations become a few hundred.
+    """
+
+    def __init__(self, values_of: Mapping[str, tuple[str, ...]]):
+        self.values_of = values_of
+        self._reads: dict[int, tuple[Predicate, tuple[str, ...]]] = {}  # keeps each predicate (and its id) alive
+        self._settled: dict[tuple[int, tuple[str | None, ...]], bool | None] = {}
+        self._changes: dict[tuple[int, str, tuple[str | None, ...]], bool] = {}
+
+    def _view(self, predicate: Predicate, known: Answers) -> tuple[int, tuple[str | None, ...]]:
+        entry = self._reads.get(id(predicate))
+        if entry is None:
+            entry = self._reads[id(predicate)] = (predicate, tuple(sorted(predicate_keys(predicate))))
+        return id(predicate), tuple(known.get(key) for key in entry[1])
+
+    def settled(self, predicate: Predicate, known: Answers) -> bool | None:
+        """True or False once the known answers decide the predicate, None while they do not."""
+        memo = self._view(predicate, known)
+        if memo not in self._settled:
+            self._settled[memo] = settled(predicate, known, self.values_of)
+        return self._settled[memo]
+
+    def changes(self, predicate: Predicate, key: str, known: Answers) -> bool:
+        """Whether some answer to `key` decides the predicate differently from another, given `known`."""
+        predicate_id, view = self._view(predicate, known)
+        memo = (predicate_id, key, view)
+        if memo not in self._changes:
+            others = predicate_keys(predicate) - {key}
+            self._changes[memo] = any(len({holds(predicate, {**answers, key: v}) for v in self.values_of[key]}) > 1
+                                      for answers in completions(others, known, self.values_of))
+        return self._changes[memo]

@@ -52,3 +52,8 @@ def export_graph(engine: Engine) -> dict[str, Any]:
         return intern([key, {value: build(child) for value, child in children.items()}])
 
     return {"root": build({}), "nodes": nodes}
+
+
+def path_lengths(engine: Engine) -> list[int]:
+    """How many questions the reader answers on each complete path (implied answers not counted)."""
+    return [len(answers) for answers in complete_paths(engine)]

@@ -52,6 +52,8 @@ class Question:
     clause: str
     answers: tuple[Answer, ...]
     implied: Implication | None = None
+    retired: str | None = None  # why it is no longer asked; the key stays valid for old links
+
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -69,6 +71,7 @@ class Obligation:
     when: Condition
     verdict: str
     verdict_when: Condition | None = None  # None: the verdict applies whenever the obligation does
+    ask: str | None = None  # whom to ask; required whenever the verdict can be stricter than the least
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Unclear:
     ask: str
     clause: str
     when: Condition
+    only_if_asked: bool = False  # never by itself a reason to ask a question (e.g. "not sure" of one answer)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Verdict:
     id: str
     label: str
     summary: str
+    badge: str = ""  # how an obligation or note calling for this verdict is labelled, e.g. "Stops this post"
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,15 @@ class ClauseRef:
     id: str
     label: str
     url: str  # relative to the site root, e.g. "policy/#personal-use-third-party"
+    text: str = ""  # the clause's own words, so a reader without the site can read what is cited
+    line: int = 0  # its line in policy_source/policy.md
 
 
 @dataclass(frozen=True)
 class Rules:
     policy: Mapping[str, str]
     verdicts: tuple[Verdict, ...]  # least strict first
+    unclear_verdict: str  # the verdict an applying unclear note calls for (at least)
     questions: tuple[Question, ...]  # in the order they are asked
     obligations: tuple[Obligation, ...]
     unclear: tuple[Unclear, ...]
@@ -110,15 +118,19 @@ class Rules:
             Question(q["key"], q["text"], q["help"], q["clause"],
                      tuple(Answer(a["value"], a["label"], a["because"]) for a in q["answers"]),
                      Implication(Condition.from_dict(q["implied"]["when"]), q["implied"]["value"])
-                     if q.get("implied") else None)
+                     if q.get("implied") else None, q.get("retired"))
             for q in data["questions"])
         obligations = tuple(
             Obligation(o["id"], o["text"], o["clause"], Condition.from_dict(o["when"]), o["verdict"],
-                       Condition.from_dict(o["verdict_when"]) if o.get("verdict_when") else None)
+                       Condition.from_dict(o["verdict_when"]) if o.get("verdict_when") else None, o.get("ask"))
             for o in data["obligations"])
-        unclear = tuple(Unclear(u["id"], u["text"], u["ask"], u["clause"], Condition.from_dict(u["when"]))
+        unclear = tuple(Unclear(u["id"], u["text"], u["ask"], u["clause"], Condition.from_dict(u["when"]),
+                                bool(u.get("only_if_asked")))
                         for u in data["unclear"])
         return cls(policy=dict(data["policy"]),
-                   verdicts=tuple(Verdict(v["id"], v["label"], v["summary"]) for v in data["verdicts"]),
+                   verdicts=tuple(Verdict(v["id"], v["label"], v["summary"], v.get("badge", ""))
+                                  for v in data["verdicts"]),
+                   unclear_verdict=data["unclear_verdict"],
                    questions=questions, obligations=obligations, unclear=unclear,
-                   clauses={cid: ClauseRef(cid, c["label"], c["url"]) for cid, c in data["clauses"].items()})
+                   clauses={cid: ClauseRef(cid, c["label"], c["url"], c.get("text", ""), c.get("line", 0))
+                            for cid, c in data["clauses"].items()})
