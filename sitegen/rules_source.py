@@ -119,6 +119,44 @@ class _Checker:
         return compiled
 
 
+def _screens(check: _Checker, data: LineDict, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Yes/no questions shown together as checkboxes: each must have a statement, next to the others."""
+    order = [q["key"] for q in questions if "retired" not in q]
+    by_key = {q["key"]: q for q in questions}
+    compiled, taken = [], {}
+    for item in check.unique(entries(check.path, "screens", check.problems), "id", ID, "screen"):
+        what = f"screen '{item['id']}'"
+        if not check_fields(item, check.path, {"id": str, "text": str, "help": str, "none": str, "keys": list}, {},
+                            what, check.problems):
+            continue
+        line, keys = item.line_of("keys"), [str(k) for k in item["keys"]]
+        good = True
+        for key in keys:
+            question = by_key.get(key)
+            problem = ("is not a question that is asked" if key not in order else
+                       f"is already on screen '{taken[key]}'" if key in taken else
+                       "does not take exactly the answers yes and no" if
+                       [a["value"] for a in question["answers"]] != ["yes", "no"] else
+                       "has no 'statement' (the checkbox's words)" if "statement" not in question else "")
+            if problem:
+                check.problem(line, f"{what} lists {key!r}, which {problem}",
+                              "list only yes/no questions that have a 'statement', each on one screen")
+                good = False
+            taken.setdefault(key, item["id"])
+        positions = sorted(order.index(k) for k in keys if k in order)
+        if not good:
+            continue
+        if len(keys) < 2:
+            check.problem(line, f"{what} has fewer than two questions", "list at least two, or remove the screen")
+        elif positions != list(range(positions[0], positions[0] + len(positions))):
+            check.problem(line, f"the questions of {what} are not next to each other in the question order",
+                          f"move them together in 'questions:', e.g. in this order: {', '.join(keys)}")
+        else:
+            compiled.append({"id": item["id"], "text": words(item["text"]), "help": words(item["help"]),
+                             "none": words(item["none"]), "keys": [order[p] for p in positions]})
+    return compiled
+
+
 def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> CompiledRules:
     """Validate rules.yaml against the policy and compile it; problems are appended, not raised."""
     data = load_yaml(path)
@@ -147,7 +185,7 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
     for item in check.unique(entries(path, "questions", problems), "key", KEY, "question"):
         what = f"question '{item['key']}'"
         if not check_fields(item, path, {"key": str, "text": str, "help": str, "clause": str, "answers": list},
-                            {"reviewed": str, "implied": dict, "retired": str}, what, problems):
+                            {"reviewed": str, "implied": dict, "retired": str, "statement": str}, what, problems):
             continue
         answers = []
         for answer in item["answers"]:
@@ -168,6 +206,8 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
         what = f"question '{item['key']}'"
         compiled = {"key": item["key"], "text": words(item["text"]), "help": words(item["help"]),
                     "clause": item["clause"], "answers": answers}
+        if "statement" in item:
+            compiled["statement"] = words(item["statement"])
         if "retired" in item:
             compiled["retired"] = words(item["retired"])
             check.retired[item["key"]] = item.line_of("retired")
@@ -181,6 +221,8 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
             compiled["implied"] = {"when": check.condition(implied["when"], implied.line_of("when"), what),
                                    "value": str(implied["value"])}
         questions.append(compiled)
+
+    screens = _screens(check, data, questions) if "screens" in data else []
 
     obligations = []
     for item in check.unique(entries(path, "obligations", problems), "id", ID, "obligation"):
@@ -227,7 +269,7 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
         "policy": {"title": policy.meta["title"], "version": policy.meta["version"],
                    "approval_date": policy.meta["approval_date"], "approval_date_text": policy.approval_date_text},
         "verdicts": verdicts, "unclear_verdict": unclear_verdict,
-        "questions": questions, "obligations": obligations, "unclear": unclear,
+        "questions": questions, "screens": screens, "obligations": obligations, "unclear": unclear,
         "clauses": {cid: {"label": policy.clauses[cid].label, "url": f"{POLICY_PAGE}#{cid}",
                           "text": policy.clauses[cid].text, "line": policy.clauses[cid].line} for cid in cited},
     }

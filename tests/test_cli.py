@@ -66,7 +66,7 @@ def test_json_urls_use_the_site_address_when_given() -> None:
 def test_json_for_partial_answers_names_the_next_question() -> None:
     result = json.loads(wizard("evaluate", "capacity=personal", "--json").stdout)
     assert result["verdict"] is None
-    assert result["next"] == "speaks_for_city"
+    assert result["next"] == "discloses_city_business"
     assert "personal-use-not-restricted" in {o["id"] for o in result["obligations"]}
 
 
