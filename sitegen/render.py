@@ -12,6 +12,7 @@ from sitegen.history import history_unavailable, policy_history
 from sitegen.sources import Sources
 from wizard import Engine, Rules
 from wizard.graph import export_graph
+from wizard.screens import screen_plan
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -46,12 +47,17 @@ def compact_json(value: Any) -> str:
 
 
 def wizard_data(rules: dict[str, Any]) -> dict[str, Any]:
-    """What the wizard page needs before Pyodide is ready: the questions and the interview graph."""
+    """What the wizard page needs before Pyodide is ready: questions, screens and the interview graph."""
     questions = [{"key": q["key"], "text": q["text"], "help": q["help"], "clause": q["clause"],
+                  "statement": q.get("statement"),
                   "answers": [{"value": a["value"], "label": a["label"]} for a in q["answers"]]}
                  for q in rules["questions"]]
-    return {"questions": questions, "graph": export_graph(Engine(Rules.from_dict(rules))),
-            "clauses": rules["clauses"], "verdicts": rules["verdicts"], "policy": rules["policy"]}
+    graph = export_graph(Engine(Rules.from_dict(rules)))
+    plan = screen_plan(graph, rules["screens"])
+    return {"questions": questions, "screens": rules["screens"], "graph": graph, "plan": plan,
+            "most_screens": plan["most"][str(graph["root"])],
+            "clauses": {cid: {"label": c["label"], "url": c["url"]} for cid, c in rules["clauses"].items()},
+            "verdicts": rules["verdicts"], "policy": rules["policy"]}
 
 
 def _environment() -> jinja2.Environment:

@@ -9,21 +9,20 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.browser_checks import axe_violations, site_pages
-from tests.test_wizard_browser import PYODIDE, choose, fragment, question
+from tests.test_wizard_browser import APPROVAL, NOT_ALLOWED, PYODIDE, click_through, fragment, screen
 from wizard import Engine
 
 pytestmark = pytest.mark.browser
 
 VERDICT_EXAMPLES = {
-    "allowed": {"capacity": "peers", "identifies_city": "yes", "city_equipment": "no", "speaks_for_city": "no",
-                "discloses_city_business": "yes", "discloses_personal_info": "no", "restricted_community": "no",
-                "privacy_breach": "yes"},
-    "approval-required": {"capacity": "business", "city_equipment": "yes", "approved_rep": "no", "student": "no",
-                          "discloses_personal_info": "no", "new_tool": "yes", "new_campaign": "no",
-                          "external_discussion": "no", "restricted_community": "no", "privacy_breach": "no"},
-    "not-allowed": {"capacity": "personal", "identifies_city": "yes", "speaks_for_city": "no",
-                    "discloses_city_business": "yes", "discloses_personal_info": "no", "discloses_third_party": "no",
-                    "restricted_community": "no", "privacy_breach": "no", "student": "yes"},
+    "allowed": {"capacity": "peers", "discloses_city_business": "no", "discloses_third_party": "no",
+                "discloses_personal_info": "no", "speaks_for_city": "no", "identifies_city": "yes",
+                "city_equipment": "no", "restricted_community": "yes", "privacy_breach": "yes"},
+    "ask-first": {"capacity": "personal", "discloses_city_business": "unsure", "discloses_third_party": "unsure",
+                  "discloses_personal_info": "unsure", "speaks_for_city": "no", "identifies_city": "yes",
+                  "restricted_community": "no"},
+    "approval-required": APPROVAL,
+    "not-allowed": NOT_ALLOWED,
 }
 
 
@@ -43,8 +42,8 @@ def test_every_page_of_the_site_has_no_axe_violations(page: Page, site_url: str,
     assert {path: v for path, v in found.items() if v} == {}
 
 
-def question_states(engine: Engine) -> dict[str, dict[str, str]]:
-    """For each question, the shortest answers that lead to it being asked."""
+def screen_states(engine: Engine) -> dict[str, dict[str, str]]:
+    """For each question, the shortest answers that lead to the screen that asks it."""
     states: dict[str, dict[str, str]] = {}
     frontier: list[dict[str, str]] = [{}]
     while frontier:
@@ -57,14 +56,28 @@ def question_states(engine: Engine) -> dict[str, dict[str, str]]:
     return states
 
 
-def test_every_question_screen(page: Page, site_url: str, engine: Engine) -> None:
-    states = question_states(engine)
-    assert set(states) == set(engine.values_of)  # every question is asked on some path
+def test_every_question_screen_and_its_error_summary(page: Page, site_url: str, engine: Engine,
+                                                     rules_data: dict) -> None:
+    grouped = {key for group in rules_data["screens"] for key in group["keys"]}
+    states = screen_states(engine)
+    asked = {q.key for q in engine.rules.questions if not q.retired}
+    assert set(states) == asked  # every question is asked on some path
     page.goto(f"{site_url}wizard/")
+    checked_screens = set()
     for key, answers in states.items():
         page.evaluate("h => { location.hash = h; }", fragment(answers))
-        expect(question(page)).to_have_attribute("data-question", key)
+        if key in grouped:
+            expect(screen(page)).to_have_attribute("data-questions", re.compile(rf"\b{key}\b"))
+        else:
+            expect(screen(page)).to_have_attribute("data-question", key)
+        signature = screen(page).get_attribute("data-screen") or key
+        if signature in checked_screens:
+            continue
+        checked_screens.add(signature)
         assert axe_violations(page) == [], key
+        page.locator("#wizard-next").click()  # nothing chosen: the error summary state
+        expect(page.locator("#wizard-problem")).to_be_visible()
+        assert axe_violations(page) == [], f"{key}, error summary"
 
 
 @pytest.mark.parametrize("verdict", list(VERDICT_EXAMPLES))
@@ -84,7 +97,7 @@ def test_the_loading_state(page: Page, site_url: str) -> None:
     held: list[Route] = []
     page.route("**/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(f"{site_url}wizard/#{fragment(VERDICT_EXAMPLES['allowed'])}")
-    expect(page.locator("#wizard-status")).to_contain_text("Getting your result ready")
+    expect(page.locator("#wizard-loading")).to_have_text("Working out your answer…")
     assert axe_violations(page) == []
     held[0].continue_()
 
@@ -101,19 +114,17 @@ def test_status_and_result_are_announced_to_screen_readers(page: Page, site_url:
     status = page.locator("#wizard-status")
     expect(status).to_have_attribute("role", "status")
     expect(status).to_have_attribute("aria-live", "polite")
-    for key, value in VERDICT_EXAMPLES["not-allowed"].items():
-        if key != "student":
-            choose(page, key, value)
+    click_through(page, VERDICT_EXAMPLES["not-allowed"])
     expect(status).to_have_text(re.compile(r"^Result: Not allowed\."), timeout=PYODIDE)
 
 
 def test_focus_is_visible_and_never_trapped(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}wizard/")
-    choose(page, "capacity", "business")
+    page.goto(f"{site_url}wizard/#capacity=business")
     legend = page.locator("#wizard-legend")
+    legend.focus()
     expect(legend).to_be_focused()
     assert legend.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
-    radio = question(page).locator("input").first
+    radio = screen(page).locator("input").first
     page.keyboard.press("Tab")
     expect(radio).to_be_focused()
     assert radio.evaluate("e => getComputedStyle(e.closest('.wizard-choice')).outlineStyle") != "none"

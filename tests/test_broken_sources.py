@@ -85,8 +85,8 @@ RULES_BREAKAGES = {
     "only_if_asked is not true or false": ("    only_if_asked: true\n", "    only_if_asked: sometimes\n",
                                            "'only_if_asked' of unclear note 'check-approval-status' is 'sometimes'",
                                            "only_if_asked: sometimes"),
-    "a note without whom to ask": ("    ask: the person concerned, or your supervisor for questions about privacy\n", "",
-                                   "unclear note 'personal-info-check' has no 'ask'", "- id: personal-info-check"),
+    "a note without whom to ask": ("    ask: the person concerned, or your supervisor for questions about privacy\n",
+                                   "", "unclear note 'personal-info-check' has no 'ask'", "- id: personal-info-check"),
 }
 
 

@@ -168,13 +168,13 @@ def test_ctrl_c_exits_130_with_one_short_line() -> None:
     # Restore the default SIGINT handling a background shell may have switched off (see CONTRIBUTING).
     process = subprocess.Popen([sys.executable, "-m", "wizard"], cwd=ROOT, env=ENV, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     while "Question 1" not in process.stdout.readline():
         pass
     time.sleep(0.2)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
+    _out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert err.strip() == "Interrupted; nothing was saved."
 

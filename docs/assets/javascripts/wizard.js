@@ -1,9 +1,10 @@
 /* "Am I allowed to post this?": the page side of the wizard.
  *
  * The rules live in Python (the `wizard` package, run by Pyodide in a Web Worker). This file holds
- * no rules: it shows the next question from the interview graph the same engine exported at build
- * time (so no answer ever waits for Pyodide), keeps the answers in the URL fragment, and shows the
- * result the engine returns. The engine itself is started from <head> by wizard-engine.js.
+ * no rules: it shows the next screen from the interview graph and screen plan the same engine
+ * exported at build time (so no answer ever waits for Pyodide), keeps the answers in the URL
+ * fragment (one key=value per answer), and shows the result the engine returns, what to do next
+ * first. The engine itself is started from <head> by wizard-engine.js.
  */
 (() => {
   "use strict";
@@ -20,9 +21,16 @@
       if (name === "class") node.className = value;
       else node.setAttribute(name, value === true ? "" : value);
     }
-    node.append(...children.flat().filter((child) => child !== null && child !== undefined));
+    node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
     return node;
   };
+  const button = (text, onClick, attributes = {}) => {
+    const node = el("button", { type: "button", ...attributes }, text);
+    node.addEventListener("click", onClick);
+    return node;
+  };
+  const sentence = (items) => items.length < 2 ? items.join("")
+    : `${items.slice(0, -1).join("; ")} and ${items[items.length - 1]}`;
 
   /* ---------------------------------------------------------------- the interview */
 
@@ -31,24 +39,28 @@
       this.root = root;
       this.data = data;
       this.questions = new Map(data.questions.map((q) => [q.key, q]));
-      this.form = root.querySelector("#wizard-form");
-      this.status = root.querySelector("#wizard-status");
-      this.error = root.querySelector("#wizard-error");
-      this.questionBox = root.querySelector("#wizard-question");
-      this.back = root.querySelector("#wizard-back");
-      this.result = root.querySelector("#wizard-result");
-      this.summary = root.querySelector("#wizard-summary");
-      this.summaryList = root.querySelector("#wizard-answers");
+      this.screenOf = new Map(data.screens.flatMap((s) => s.keys.map((key) => [key, s])));
+      this.verdicts = new Map(data.verdicts.map((v) => [v.id, v]));
+      const $ = (id) => root.querySelector(`#${id}`);
+      Object.assign(this, {
+        form: $("wizard-form"), status: $("wizard-status"), error: $("wizard-error"), problem: $("wizard-problem"),
+        progress: $("wizard-progress"), questionBox: $("wizard-question"), back: $("wizard-back"),
+        intro: $("wizard-intro"), loading: $("wizard-loading"), result: $("wizard-result"),
+        summary: $("wizard-summary"), summaryList: $("wizard-answers"), done: $("wizard-done"),
+      });
       this.answers = new Map();
-      this.editing = null;        // key of the question being changed from the summary
+      this.editing = null;         // graph node of the screen being changed from "Your answers"
       this.remembered = new Map(); // answers to pre-select after Back
-      this.fromLink = true;       // answers came from the URL, so ignored ones are worth showing
+      this.fromLink = true;        // answers came from the URL, so ignored ones are worth showing
       this.request = 0;
     }
 
     start() {
+      this.form.noValidate = true; // our own error summary replaces the browser's tooltip
       this.form.addEventListener("submit", (event) => { event.preventDefault(); this.answer(); });
       this.back.addEventListener("click", () => this.goBack());
+      this.root.querySelector("#wizard-again").addEventListener("click", () => this.startAgain());
+      this.root.querySelector("#wizard-print").addEventListener("click", () => window.print());
       this.onPopState = () => {
         if (this.detached()) return;
         this.editing = null;
@@ -86,30 +98,41 @@
       for (const [key, value] of params) {
         const question = this.questions.get(key);
         if (!question) {
-          this.errors.push(`Unknown question key “${key}”. Valid keys: ${[...this.questions.keys()].join(", ")}.`);
+          this.errors.push([`The link asks about “${key}”, which is not one of the wizard's questions.`,
+            `Valid keys: ${[...this.questions.keys()].join(", ")}.`]);
         } else if (!question.answers.some((a) => a.value === value)) {
-          this.errors.push(`“${value}” is not an answer to “${key}”. Valid values: ` +
-            `${question.answers.map((a) => a.value).join(", ")}.`);
+          this.errors.push([`The link gives “${value}” as the answer to “${question.text}”, which is not one ` +
+            "of its answers.", `${key}=${value}. Valid values: ${question.answers.map((a) => a.value).join(", ")}.`]);
         } else if (this.answers.has(key) && this.answers.get(key) !== value) {
-          this.errors.push(`“${key}” is answered twice in the link; give it one answer.`);
+          this.errors.push([`The link answers “${question.text}” twice, differently.`,
+            `“${key}” is answered twice in the link; give it one answer.`]);
         } else {
           this.answers.set(key, value);
         }
       }
     }
 
-    /* Follow the build-time interview graph through the answers: the questions on the path, and the next. */
+    /* Follow the build-time graph through the answers, screen by screen: the screens answered,
+       the keys on the path, and the next screen (its graph node and keys), if any. */
     walk(answers = this.answers) {
       const { nodes, root } = this.data.graph;
+      const screens = [];
       const path = [];
-      let node = nodes[root];
-      while (node !== null) {
-        const [key, children] = node;
-        if (!answers.has(key)) return { path, next: key };
-        path.push(key);
-        node = nodes[children[answers.get(key)]];
+      let index = root;
+      while (nodes[index] !== null) {
+        const keys = this.data.plan.keys[index];
+        const start = index;
+        const answered = [];
+        while (nodes[index] !== null && keys.includes(nodes[index][0])) {
+          const [key, children] = nodes[index];
+          if (!answers.has(key)) return { screens, path, next: { node: start, keys } };
+          answered.push(key);
+          index = children[answers.get(key)];
+        }
+        screens.push({ node: start, keys, answered });
+        path.push(...answered);
       }
-      return { path, next: null };
+      return { screens, path, next: null };
     }
 
     fragment(answers) {
@@ -123,17 +146,22 @@
       history.pushState(null, "", fragment ? `${location.pathname}#${fragment}` : location.pathname);
     }
 
+    /* Continue: read the screen, or show the error summary when nothing was chosen. */
     answer() {
       performance.mark("wizard:answered");
-      const key = this.questionBox.querySelector("fieldset").dataset.question;
-      const chosen = this.questionBox.querySelector("input[type=radio]:checked");
-      if (!chosen) {
-        this.say("Choose an answer to continue.");
-        this.questionBox.querySelector("input[type=radio]").focus();
-        return;
-      }
+      const fieldset = this.questionBox.querySelector("fieldset");
       const answers = new Map(this.answers);
-      answers.set(key, chosen.value);
+      if (fieldset.dataset.screen) {
+        const boxes = [...fieldset.querySelectorAll("input[type=checkbox][name]")];
+        if (!boxes.some((box) => box.checked) && !fieldset.querySelector("input[data-none]").checked) {
+          return this.showProblem(fieldset, "Select all that apply, or select “None of these”");
+        }
+        for (const box of boxes) answers.set(box.name, box.checked ? "yes" : "no");
+      } else {
+        const chosen = fieldset.querySelector("input[type=radio]:checked");
+        if (!chosen) return this.showProblem(fieldset, `Select an answer to “${this.questions.get(fieldset.dataset.question).text}”`);
+        answers.set(chosen.name, chosen.value);
+      }
       this.editing = null;
       this.fromLink = false;
       const { next, path } = this.walk(answers);
@@ -144,28 +172,53 @@
       this.render(true);
     }
 
+    /* GOV.UK's error summary: at the top, focused, linking to the first answer; the message by the field too. */
+    showProblem(fieldset, message) {
+      const first = fieldset.querySelector("input");
+      const link = el("a", { href: `#${first.id}` }, message);
+      link.addEventListener("click", (event) => { // the theme's own anchor handling must not move focus away
+        event.preventDefault();
+        event.stopPropagation();
+        first.focus();
+        setTimeout(() => first.focus());
+      });
+      this.problem.replaceChildren(el("h2", { class: "wizard-error-summary__title" }, "There is a problem"),
+        el("ul", {}, el("li", {}, link)));
+      this.problem.hidden = false;
+      fieldset.classList.add("wizard-question--error");
+      fieldset.querySelector(".wizard-field-error")?.remove();
+      const id = "wizard-field-error";
+      fieldset.querySelector(".wizard-help").after(
+        el("p", { class: "wizard-field-error", id }, el("span", { class: "visually-hidden" }, "Error: "), message));
+      fieldset.setAttribute("aria-describedby", `wizard-help ${id}`);
+      this.problem.focus();
+    }
+
     goBack() {
-      if (this.editing) {
+      if (this.editing !== null) {
         this.editing = null;
       } else {
-        const { path } = this.walk();
-        const last = path[path.length - 1];
-        if (last === undefined) return;
+        const { screens } = this.walk();
+        const last = screens[screens.length - 1];
+        if (!last) return;
         const answers = new Map(this.answers);
-        this.remembered.set(last, answers.get(last));
-        answers.delete(last);
+        for (const key of last.answered) {
+          this.remembered.set(key, answers.get(key));
+          answers.delete(key);
+        }
         this.commit(answers);
       }
       this.render(true);
     }
 
-    change(key) {
-      this.editing = key;
+    change(node) {
+      this.editing = node;
       this.render(true);
     }
 
     startAgain() {
       this.editing = null;
+      this.errors = [];
       this.remembered.clear();
       this.commit(new Map());
       this.render(true);
@@ -179,19 +232,22 @@
     render(moveFocus) {
       this.error.hidden = true;
       this.error.replaceChildren();
+      this.problem.hidden = true;
       if (this.errors.length) return this.showLinkErrors();
-      const { path, next } = this.walk();
-      const key = this.editing || next;
-      this.renderSummary(path);
-      if (key !== null) {
-        this.result.hidden = true;
-        this.result.removeAttribute("data-verdict");
+      const walked = this.walk();
+      const editing = walked.screens.find((s) => s.node === this.editing);
+      const screen = editing || walked.next;
+      this.renderSummary(walked.screens);
+      this.intro.hidden = walked.screens.length > 0 || screen === null;
+      if (screen) {
+        this.root.classList.remove("wizard--opening");
+        this.showing(false);
         this.form.hidden = false;
-        const step = this.editing ? path.indexOf(key) + 1 : path.length + 1;
-        const chosen = this.answers.get(key) || this.remembered.get(key);
-        this.questionBox.replaceChildren(this.renderQuestion(this.questions.get(key), step, chosen));
-        this.back.hidden = path.length === 0 && !this.editing;
-        this.back.textContent = this.editing ? "Cancel" : "Back";
+        const step = editing ? walked.screens.indexOf(editing) + 1 : walked.screens.length + 1;
+        this.progress.textContent = `Question ${step} of at most ${step - 1 + this.data.plan.most[screen.node]}`;
+        this.questionBox.replaceChildren(this.renderScreen(screen));
+        this.back.hidden = walked.screens.length === 0 && !editing;
+        this.back.textContent = editing ? "Cancel" : "Back";
         this.say(this.engineProblem());
         if (moveFocus) this.questionBox.querySelector("legend").focus();
         performance.mark("wizard:question-shown");
@@ -201,52 +257,102 @@
       }
     }
 
-    renderQuestion(question, step, chosen) {
+    /* Result parts are shown together once the result is in, so nothing on screen moves while it loads. */
+    showing(result) {
+      this.result.hidden = !result;
+      this.summary.hidden = !result;
+      this.done.hidden = !result;
+      if (!result) this.result.removeAttribute("data-verdict");
+    }
+
+    chosen(key) {
+      return this.answers.get(key) ?? this.remembered.get(key);
+    }
+
+    renderScreen(screen) {
+      if (screen.keys.length > 1) return this.renderCheckboxes(screen);
+      const question = this.questions.get(screen.keys[0]);
       const clause = this.data.clauses[question.clause];
       return el("fieldset", { class: "wizard-question", "data-question": question.key, "aria-describedby": "wizard-help" },
-        el("legend", { id: "wizard-legend", tabindex: "-1" },
-          el("span", { class: "wizard-step" }, `Question ${step}`), ` ${question.text}`),
+        el("legend", { id: "wizard-legend", tabindex: "-1" }, question.text),
         el("p", { class: "wizard-help", id: "wizard-help" }, question.help),
-        el("div", { class: "wizard-choices" }, question.answers.map((answer) => {
-          const id = `answer-${question.key}-${answer.value}`;
-          return el("div", { class: "wizard-choice" },
-            el("input", { type: "radio", name: question.key, id, value: answer.value, required: true,
-              checked: answer.value === chosen }),
-            el("label", { for: id }, answer.label));
-        })),
+        el("div", { class: "wizard-choices" }, question.answers.map((answer) => this.choice("radio", {
+          name: question.key, id: `answer-${question.key}-${answer.value}`, value: answer.value,
+          checked: answer.value === this.chosen(question.key) }, answer.label))),
         el("p", { class: "wizard-source" }, "From the policy: ",
           el("a", { href: new URL(clause.url, SITE_ROOT).href }, clause.label)));
     }
 
-    renderSummary(path) {
-      this.summary.hidden = path.length === 0;
-      this.summaryList.replaceChildren(...path.map((key) => {
+    renderCheckboxes(screen) {
+      const group = this.screenOf.get(screen.keys[0]);
+      const answered = screen.keys.some((key) => this.chosen(key) !== undefined);
+      const boxes = screen.keys.map((key) => {
         const question = this.questions.get(key);
-        const answer = question.answers.find((a) => a.value === this.answers.get(key));
-        const button = el("button", { type: "button", class: "wizard-change",
-          "aria-label": `Change your answer to: ${question.text}` }, "Change");
-        button.addEventListener("click", () => this.change(key));
-        return el("div", { class: "wizard-answer", "data-answer": key },
-          el("dt", {}, question.text), el("dd", {}, answer.label, " ", button));
+        return this.choice("checkbox", { name: key, id: `answer-${key}`, value: "yes",
+          checked: this.chosen(key) === "yes" }, question.statement, question.help);
+      });
+      const none = this.choice("checkbox", { id: "answer-none", "data-none": true,
+        checked: answered && screen.keys.every((key) => this.chosen(key) !== "yes") }, group.none);
+      const fieldset = el("fieldset", { class: "wizard-question", "data-screen": group.id,
+        "data-questions": screen.keys.join(" "), "aria-describedby": "wizard-help" },
+        el("legend", { id: "wizard-legend", tabindex: "-1" }, group.text),
+        el("p", { class: "wizard-help", id: "wizard-help" }, group.help),
+        el("div", { class: "wizard-choices" }, boxes, el("p", { class: "wizard-or" }, "or"), none));
+      // "None of these" is exclusive: it clears the others, and any other clears it.
+      fieldset.addEventListener("change", (event) => {
+        if (!event.target.checked) return;
+        const isNone = event.target.hasAttribute("data-none");
+        fieldset.querySelectorAll("input[type=checkbox]").forEach((box) => {
+          if (box !== event.target && box.hasAttribute("data-none") !== isNone) box.checked = false;
+        });
+      });
+      return fieldset;
+    }
+
+    /* One answer box: the whole box is the click target, and it shows when it is chosen. */
+    choice(type, attributes, label, hint) {
+      const hintId = hint ? `${attributes.id}-hint` : null;
+      const input = el("input", { type, ...attributes, "aria-describedby": hintId });
+      const box = el("div", { class: `wizard-choice wizard-choice--${type}` }, input,
+        el("label", { for: attributes.id }, label),
+        hint ? el("p", { class: "wizard-choice-hint", id: hintId }, hint) : null);
+      box.addEventListener("click", (event) => { if (event.target === box || event.target.id === hintId) input.click(); });
+      return box;
+    }
+
+    renderSummary(screens) {
+      this.summaryList.replaceChildren(...screens.map((screen) => {
+        const group = screen.keys.length > 1 ? this.screenOf.get(screen.keys[0]) : null;
+        const first = this.questions.get(screen.keys[0]);
+        const ticked = screen.answered.filter((key) => this.answers.get(key) === "yes")
+          .map((key) => this.questions.get(key).statement);
+        const answer = group ? (ticked.length ? el("ul", {}, ticked.map((text) => el("li", {}, text))) : group.none)
+          : first.answers.find((a) => a.value === this.answers.get(first.key)).label;
+        const question = group ? group.text : first.text;
+        return el("div", { class: "wizard-answer", "data-answer": screen.answered.join(" ") },
+          el("dt", {}, question),
+          el("dd", {}, answer, button("Change", () => this.change(screen.node),
+            { class: "wizard-change", "aria-label": `Change your answer to: ${question}` })));
       }));
     }
 
     showLinkErrors() {
+      this.root.classList.remove("wizard--opening");
       this.form.hidden = true;
-      this.result.hidden = true;
-      this.summary.hidden = true;
-      const again = el("button", { type: "button", class: "md-button" }, "Start again");
-      again.addEventListener("click", () => { this.errors = []; this.startAgain(); });
+      this.showing(false);
+      this.intro.hidden = true;
       this.error.replaceChildren(
-        el("p", { class: "admonition-title", "data-error": "" }, "This wizard link has answers the wizard does not know."),
-        el("ul", {}, this.errors.map((message) => el("li", { "data-error": "" }, message))),
-        again);
+        el("p", { class: "admonition-title" }, "This link has an answer the wizard does not recognise"),
+        el("ul", {}, this.errors.map(([plain, detail]) => el("li", { "data-error": "" },
+          el("p", {}, plain), el("p", { class: "wizard-error-detail" }, `Technical detail: ${detail}`)))),
+        el("p", {}, "You can start again and answer the questions yourself."),
+        button("Start again", () => this.startAgain(), { class: "md-button" }));
       this.error.hidden = false;
-      this.say("This wizard link has answers the wizard does not know.");
+      this.say("This link has an answer the wizard does not recognise.");
     }
 
     engineProblem() {
-      return engine.status === "failed" ? `The rule engine could not start in this browser (${engine.message}).` : "";
+      return engine.status === "failed" ? "The wizard cannot work out answers in this browser." : "";
     }
 
     engineChanged() {
@@ -255,74 +361,87 @@
     }
 
     showEngineFailure() {
+      this.root.classList.remove("wizard--opening", "wizard--waiting");
+      this.loading.hidden = true;
       const rulesLink = el("a", { href: new URL("rules/", SITE_ROOT).href }, "Rules at a glance");
       this.error.replaceChildren(el("p", { "data-engine-error": "" },
-        `The wizard's rule engine could not start in this browser (${engine.message}). `,
-        "You can still answer the questions, but the result cannot be worked out here. Every rule the wizard ",
-        "applies is listed on ", rulesLink, "."));
+        "The wizard cannot work out answers in this browser. You can still answer the questions, but the ",
+        "result cannot be shown here. Every rule the wizard applies is listed on ", rulesLink, "."),
+        el("p", { class: "wizard-error-detail" }, `Technical detail: ${engine.message}`));
       this.error.hidden = false;
     }
 
     async showResult(moveFocus) {
       const request = ++this.request;
-      this.result.hidden = true;
+      this.showing(false);
       if (engine.status !== "ready" && engine.status !== "failed") {
         this.root.classList.add("wizard--waiting");
-        this.say("Getting your result ready: the rule engine is still starting…");
+        this.loading.hidden = false;
+        this.say("Working out your answer…");
       }
       let result;
       try {
         result = await engine.evaluate(this.answers);
       } catch (error) {
-        this.root.classList.remove("wizard--waiting");
+        this.loading.hidden = true;
         this.showEngineFailure();
         this.say(this.engineProblem());
         return;
       }
       if (request !== this.request || this.detached()) return; // the reader moved on meanwhile
-      this.root.classList.remove("wizard--waiting");
+      this.root.classList.remove("wizard--waiting", "wizard--opening");
+      this.loading.hidden = true;
       this.renderResult(result);
+      this.showing(true);
       if (moveFocus) this.result.querySelector("h2").focus();
       performance.mark("wizard:result-shown");
     }
 
     renderResult(result) {
-      const verdict = this.data.verdicts.find((v) => v.id === result.verdict);
+      const verdict = this.verdicts.get(result.verdict);
+      const least = this.data.verdicts[0].id;
+      const strictest = this.data.verdicts[this.data.verdicts.length - 1].id;
       const policy = this.data.policy;
       const link = (item) => el("a", { href: new URL(item.url, SITE_ROOT).href, "data-ref": item.url }, item.clause_label);
       const because = (reasons) => reasons.map((r) => r.because).join(" and ");
       const decisive = result.obligations.filter((o) => result.decisive.includes(o.id));
-      const why = decisive.length
-        ? `This is because ${[...new Set(decisive.map((o) => because(o.because)))].join("; and ")}.`
-        : "Nothing you described needs approval first or is prohibited.";
+      const deciding = [...decisive, ...(result.verdict === "ask-first" || !decisive.length ? result.unclear : [])];
+      const why = deciding.length ? `This is because ${sentence([...new Set(deciding.map((o) => because(o.because)))])}.`
+        : "Nothing you described needs approval first, needs checking, or is prohibited.";
+      const item = (o, attribute, { ask = true, badge = true } = {}) => {
+        const label = this.verdicts.get(o.verdict || least);
+        return el("li", { [attribute]: o.id, class: `wizard-item wizard-item--${o.verdict || least}` },
+          badge && label.badge ? el("strong", { class: `wizard-badge wizard-badge--${o.verdict}` }, label.badge) : null,
+          el("p", { class: "wizard-item-text" }, o.text),
+          ask && o.ask ? el("p", { class: "wizard-ask", "data-ask": "" }, el("strong", {}, "Ask: "), `${o.ask}.`) : null,
+          o.because.length ? el("p", { class: "wizard-why" }, `Why: because ${because(o.because)}.`) : null,
+          el("p", { class: "wizard-clause" }, "From the policy: ", link(o)));
+      };
+      const others = result.obligations.filter((o) => !result.decisive.includes(o.id) && !o.standing);
+      const standing = result.obligations.filter((o) => o.standing);
       const today = new Date().toISOString().slice(0, 10);
-      const restart = el("button", { type: "button", class: "md-button" }, "Start again");
-      restart.addEventListener("click", () => this.startAgain());
-      const print = el("button", { type: "button", class: "md-button" }, "Print this result");
-      print.addEventListener("click", () => window.print());
+      const address = new URL(SITE_ROOT.href).href;
 
       this.result.className = `wizard-result wizard-result--${result.verdict}`;
       this.result.dataset.verdict = result.verdict;
       const parts = [
-        el("p", { class: "wizard-record" }, `Checked on ${today} against the ${policy.title}, version `,
-          `${policy.version} (approved ${policy.approval_date_text}).`),
-        el("div", { class: "wizard-verdict" },
+        el("div", { class: `wizard-verdict wizard-verdict--${result.verdict}` },
           el("h2", { id: "wizard-result-heading", tabindex: "-1" }, verdict.label),
-          el("p", {}, `${verdict.summary} ${why}`)),
-        el("h3", {}, "What applies to you"),
-        el("ul", { class: "wizard-obligations" }, result.obligations.map((o) =>
-          el("li", { "data-obligation": o.id, class: `wizard-obligation wizard-obligation--${o.verdict}` },
-            el("p", { class: "wizard-obligation-text" }, o.text),
-            el("p", { class: "wizard-why" }, o.because.length ? `Why: because ${because(o.because)}.`
-              : "Why: this applies to every post."),
-            el("p", { class: "wizard-clause" }, "From the policy: ", link(o))))),
-        result.unclear.length ? [
-          el("h3", {}, "Not settled by the policy"),
-          el("p", {}, "The policy does not settle part of your situation. Ask before you post."),
-          el("ul", { class: "wizard-unclear" }, result.unclear.map((u) =>
-            el("li", { "data-unclear": u.id },
-              el("p", {}, u.text), el("p", {}, `Ask: ${u.ask}.`),
-              el("p", { class: "wizard-clause" }, "From the policy: ", link(u))))),
+          el("p", { class: "wizard-verdict-summary" }, verdict.summary),
+          el("p", { class: "wizard-verdict-why" }, why)),
+        decisive.length || result.unclear.length ? [
+          el("h3", {}, "What to do next"),
+          el("ul", { class: "wizard-next wizard-items" },
+            decisive.map((o) => item(o, "data-obligation")), result.unclear.map((u) => item(u, "data-unclear"))),
+        ] : null,
+        others.length && result.verdict !== strictest ? [
+          el("h3", {}, decisive.length || result.unclear.length ? "Other rules that apply" : "Rules that apply"),
+          el("ul", { class: "wizard-items" }, others.map((o) => item(o, "data-obligation", { ask: false, badge: false }))),
+        ] : null,
+        standing.length ? [
+          el("h3", {}, "Always remember"),
+          el("ul", { class: "wizard-standing" }, standing.map((o) => el("li", { "data-obligation": o.id, class: "wizard-item" },
+            `${o.text} `, el("span", { class: "wizard-clause" }, "(", link(o), ")")))),
         ] : null,
         result.ignored.length && this.fromLink ? [
           el("h3", {}, "Answers not needed"),
@@ -330,9 +449,11 @@
           el("ul", {}, result.ignored.map((key) => el("li", { "data-ignored": key },
             `${this.questions.get(key).text} (${key}=${this.answers.get(key)})`))),
         ] : null,
-        el("div", { class: "wizard-actions" }, restart, print)];
+        el("div", { class: "wizard-record" },
+          el("p", {}, `Checked on ${today} against the ${policy.title}, version ${policy.version} `,
+            `(approved ${policy.approval_date_text}), at ${address}`),
+          el("p", { class: "wizard-record-link" }, "To open this result again: ", el("span", {}, location.href)))];
       this.result.replaceChildren(...parts.flat().filter((part) => part));
-      this.result.hidden = false;
       this.say(`Result: ${verdict.label}. ${verdict.summary}`);
     }
   }
