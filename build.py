@@ -6,6 +6,7 @@
     python3 build.py build            build the site into site/ (replaced only if the build succeeds)
     python3 build.py check            validate policy_source/ and report problems with file and line
     python3 build.py review CLAUSE    after re-reading the rules that cite a changed clause, record it
+    python3 build.py impact           what the changed sources do to the wizard's answers, against main
     python3 build.py bench            measure speed against the targets (see bench/run.py)
 
 The first run creates .venv from requirements.txt and installs the npm packages; later runs reuse them.
@@ -40,6 +41,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     review.add_argument("clause_id", help="the clause id, e.g. personal-use-third-party")
     rules = commands.add_parser("rules", help="compile the rules to JSON for the command-line wizard")
     rules.add_argument("--output", type=Path, default=ROOT / "build" / "rules.json", help="where to write it")
+    impact = commands.add_parser("impact", help="compare the wizard's answers under the sources at a git ref with "
+                                                "the working tree, over every answer combination")
+    impact.add_argument("--base", metavar="GIT_REF", help="what to compare with (default: where this branch left main)")
+    impact.add_argument("--json", action="store_true", help="print one JSON object instead of Markdown")
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")

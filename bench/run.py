@@ -30,17 +30,23 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, Request, Route, sync_playwright  # noqa: E402
 
+from sitegen import impact  # noqa: E402
 from sitegen.setup_env import find_chromium  # noqa: E402
 from sitegen.sources import load_sources  # noqa: E402
+from tests.scenarios import load_scenarios  # noqa: E402
 from tests.site_server import serve  # noqa: E402
 from wizard import Engine, Rules  # noqa: E402
-from wizard.graph import path_lengths  # noqa: E402
+from wizard.graph import export_graph, path_lengths  # noqa: E402
+from wizard.screens import screen_plan, screens_to_result  # noqa: E402
 
 COMPLETE = ("capacity=business&discloses_personal_info=no&approved_rep=yes&student=no&new_tool=yes"
             "&new_campaign=no&external_discussion=no&city_equipment=yes&restricted_community=no")
-STEPS = (("capacity", "personal"), ("speaks_for_city", "no"), ("discloses_city_business", "no"),
-         ("discloses_third_party", "no"), ("discloses_personal_info", "no"), ("identifies_city", "no"),
-         ("city_equipment", "yes"), ("restricted_community", "no"))
+# A personal post from a City computer, screen by screen: (the screen, the answer to choose on it).
+STEPS = (("fieldset[data-question=capacity]", "input[value=personal]"),
+         ("fieldset[data-question=discloses_city_business]", "input[value=no]"),
+         ("fieldset[data-question=discloses_third_party]", "input[value=no]"),
+         ("fieldset[data-question=discloses_personal_info]", "input[value=no]"),
+         ("fieldset[data-screen=about-the-post]", "input[name=city_equipment]"))
 LAUNCH_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--disable-quic", "--disable-gpu"]
 
@@ -79,6 +85,15 @@ def build_time(site_dir: Path, site_url: str, runs: int) -> float:
     return median_of(runs, once)
 
 
+def impact_comparison(runs: int) -> float:
+    """`build.py impact`'s work: the sources at HEAD from git, the working tree, every combination compared."""
+    def once() -> float:
+        started = time.perf_counter()
+        impact.compare(impact.rules_at(ROOT, "HEAD"), impact.load_rules_from(ROOT / "policy_source", "working tree"))
+        return time.perf_counter() - started
+    return median_of(runs, once)
+
+
 def engine_all_combinations(runs: int) -> float:
     rules = Rules.from_dict(load_sources().rules.data)
 
@@ -90,6 +105,14 @@ def engine_all_combinations(runs: int) -> float:
             engine.evaluate(dict(zip(keys, values, strict=True)))
         return time.perf_counter() - started
     return median_of(runs, once)
+
+
+def scenario_screens(rules_data: dict) -> list[int]:
+    """Continue presses from the first screen to the result, for every scenario with a verdict."""
+    graph = export_graph(Engine(Rules.from_dict(rules_data)))
+    plan = screen_plan(graph, rules_data["screens"])
+    counts = [screens_to_result(graph, plan, s.answers) for s in load_scenarios() if s.verdict]
+    return [count for count in counts if count is not None]
 
 
 # -- measured in Chromium ----------------------------------------------------------------------------
@@ -130,11 +153,11 @@ def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[flo
     if not hold_engine:
         page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=120_000)
     steps = []
-    for number, (key, value) in enumerate(STEPS):
-        page.locator(f"fieldset[data-question={key}] input[value={value}]").check()
+    for number, (screen, choice) in enumerate(STEPS):
+        page.locator(f"{screen} {choice}").check()
         page.locator("#wizard-next").click()
         if number < len(STEPS) - 1:
-            page.wait_for_selector(f"fieldset[data-question={STEPS[number + 1][0]}]")
+            page.wait_for_selector(STEPS[number + 1][0])
             steps.append(mark(page, "wizard:question-shown") - mark(page, "wizard:answered"))
     verdict = None
     if not hold_engine:
@@ -196,7 +219,10 @@ def main() -> int:
         shutil.copytree(ROOT / "bench" / "pages", site_dir / "__bench__")
         print("Evaluating every answer combination in CPython (median of 3)...", flush=True)
         engine = engine_all_combinations(runs=3)
-        lengths = path_lengths(Engine(Rules.from_dict(load_sources().rules.data)))
+        comparison = impact_comparison(runs=3)
+        rules_data = load_sources().rules.data
+        lengths = path_lengths(Engine(Rules.from_dict(rules_data)))
+        screens = scenario_screens(rules_data)
 
         with serve(site_dir, port=port) as (_, base), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
@@ -238,9 +264,13 @@ def main() -> int:
         Figure("build.py build, whole site (median of 3)", build, "s", 10),
         Figure("Engine in CPython, all 3 x 2^8 x 3^5 = 186,624 answer combinations", engine, "s", 2,
                "engine set-up included"),
+        Figure("Impact report: HEAD against the working tree, every combination", comparison, "s", 10),
         Figure("Questions on a complete path, median", statistics.median(lengths), "", None,
                f"{len(lengths)} paths; shortest {min(lengths)}"),
         Figure("Questions on a complete path, maximum", max(lengths), "", None),
+        Figure("Screens to the result over the scenarios, median", statistics.median(screens), "", 5,
+               "distribution: " + ", ".join(f"{n} screens x{screens.count(n)}" for n in sorted(set(screens)))),
+        Figure("Screens to the result over the scenarios, maximum", max(screens), "", 7),
     ]
     print("\n| Figure | Measured | Target | Status | Note |\n|---|---|---|---|---|")
     for figure in figures:

@@ -49,6 +49,24 @@ def check(allow_unreviewed: bool = False) -> int:
     return 0
 
 
+def impact_report(base: str | None, as_json_object: bool) -> int:
+    """Compare the wizard's answers under the sources at `base` with the working tree (exit 2 if impossible)."""
+    from sitegen import impact
+
+    try:
+        ref = base or impact.default_base(ROOT)
+        base_name = base or f"where this branch left main ({ref[:10]})"
+        result = impact.compare(impact.rules_at(ROOT, ref),
+                                impact.load_rules_from(SOURCE_DIR, "policy_source/ in the working tree"))
+    except impact.ImpactError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    site_url = os.environ.get("SITE_URL", "")
+    print(json.dumps(impact.as_json(result, site_url), indent=1) if as_json_object
+          else impact.as_markdown(result, base_name, site_url))
+    return 0
+
+
 def compile_rules(output: Path) -> int:
     """Write the compiled rules JSON (for `python3 -m wizard`), atomically."""
     sources = _load()
@@ -139,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
         return review(args.clause_id)
     if args.command == "rules":
         return compile_rules(args.output)
+    if args.command == "impact":
+        return impact_report(args.base, args.json)
     if args.command == "serve":
         return serve(args.addr)
     if args.command == "test":

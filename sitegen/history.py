@@ -5,6 +5,7 @@ A copy without history (a download, or a shallow clone) still builds: the page t
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from sitegen.policy_text import parse_policy_text
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = "policy_source/policy.md"
+RULES = "policy_source/rules.yaml"
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Change:
     clauses: list[ClauseChange] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # policy_source/ files touched
     first: bool = False  # the commit that created the policy source
+    impact: list[str] = field(default_factory=list)  # rules changes: "42 situations now get X instead of Y"
+    impact_unavailable: str = ""  # why the impact of a rules change could not be worked out
 
 
 def _git(*args: str, root: Path = ROOT) -> str | None:
@@ -80,8 +84,35 @@ def policy_history(root: Path = ROOT) -> list[Change]:
         change = Change(date, summary, commit[:10], files=files, first=parent is None)
         if POLICY in files:
             change.clauses = _clause_changes(commit, parent, root)
+        if RULES in files and parent and _git("cat-file", "-e", f"{parent}:{RULES}", root=root) is None:
+            change.impact_unavailable = "The wizard's rules were introduced in this change."
+        elif RULES in files and parent:
+            change.impact, change.impact_unavailable = rules_impact(parent, commit, root)
         changes.append(change)
     return changes
+
+
+def rules_impact(parent: str, commit: str, root: Path = ROOT) -> tuple[list[str], str]:
+    """What a commit did to the wizard's answers, as sentences (cached: commits never change)."""
+    from sitegen import impact  # the engine and sources: only needed for commits that changed the rules
+
+    cache = root / "build" / "impact-cache" / f"{parent[:16]}-{commit[:16]}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        return cached["impact"], cached["unavailable"]
+    except (OSError, ValueError, KeyError):
+        pass
+    try:
+        lines, unavailable = impact.summary_lines(impact.compare(impact.rules_at(root, parent),
+                                                                 impact.rules_at(root, commit))), ""
+    except impact.ImpactError as error:
+        lines, unavailable = [], f"The effect on the wizard's answers could not be worked out ({error})."
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"impact": lines, "unavailable": unavailable}), encoding="utf-8")
+    except OSError:
+        pass
+    return lines, unavailable
 
 
 def last_updated(paths: tuple[str, ...], root: Path = ROOT) -> str | None:

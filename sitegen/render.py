@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from sitegen.diagram import in_words, interview_steps, render_svg
 from sitegen.history import history_unavailable, policy_history
 from sitegen.sources import Sources
 from wizard import Engine, Rules
@@ -79,9 +80,11 @@ def render_pages(sources: Sources) -> dict[str, str]:
     labels = {v["id"]: v["label"] for v in rules["verdicts"]}
     env.globals["verdict_label"] = lambda verdict_id: f"**{labels[verdict_id]}**"
     wizard = wizard_data(rules)
+    steps = interview_steps(Engine(Rules.from_dict(rules)))
     first_key = wizard["graph"]["nodes"][wizard["graph"]["root"]][0]
     context = {"policy": sources.policy, "glossary": sources.glossary, "related": sources.related,
                "rules": rules, "wizard_data": wizard, "clauses": rules["clauses"],
+               "diagram_svg": render_svg(steps), "diagram_words": in_words(steps),
                "question": next(q for q in rules["questions"] if q["key"] == first_key)}
     unavailable = history_unavailable()
     context.update(unavailable=unavailable, changes=[] if unavailable else policy_history())

@@ -157,8 +157,12 @@ def _screens(check: _Checker, data: LineDict, questions: list[dict[str, Any]]) -
     return compiled
 
 
-def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> CompiledRules:
-    """Validate rules.yaml against the policy and compile it; problems are appended, not raised."""
+def load_rules(path: Path, policy: Policy, problems: list[SourceProblem], lenient: bool = False) -> CompiledRules:
+    """Validate rules.yaml against the policy and compile it; problems are appended, not raised.
+
+    `lenient` (for older versions read from git): no `unclear_verdict` means notes did not change the
+    verdict, as before it existed, and obligations need not name whom to ask.
+    """
     data = load_yaml(path)
     check = _Checker(path, policy, problems)
     if not isinstance(data, dict):
@@ -174,6 +178,8 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
                              "badge": item.get("badge", "")})
     verdict_ids = [v["id"] for v in verdicts]
     unclear_verdict = data.get("unclear_verdict")
+    if lenient and unclear_verdict is None and verdict_ids:
+        unclear_verdict = verdict_ids[0]
     if unclear_verdict not in verdict_ids:
         check.problem(data.line_of("unclear_verdict"),
                       f"'unclear_verdict' is {unclear_verdict!r}, not one of the verdicts" if unclear_verdict
@@ -234,7 +240,7 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem]) -> Com
         if verdict not in verdict_ids:
             check.problem(item.line_of("verdict"), f"{what} has unknown verdict {verdict!r}",
                           f"use one of: {', '.join(verdict_ids)}")
-        elif verdict != verdict_ids[0] and not item.get("ask"):
+        elif verdict != verdict_ids[0] and not item.get("ask") and not lenient:
             check.problem(item.line_of("verdict"), f"{what} can stop or delay a post ({verdict}) but names no one "
                           "to ask", "add 'ask: ...' naming whom the reader should contact, e.g. "
                           "'your Communications or Public Affairs Officer'")
