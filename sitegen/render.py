@@ -10,6 +10,7 @@ import jinja2
 
 from sitegen.diagram import in_words, interview_steps, render_svg
 from sitegen.history import history_unavailable, policy_history
+from sitegen.situations import worked
 from sitegen.sources import Sources
 from wizard import Engine, Rules
 from wizard.graph import export_graph
@@ -27,6 +28,8 @@ GENERATED_PAGES = {
     "wizard.md": ("wizard.md.j2", ("policy_source/rules.yaml", "wizard")),
     "rules.md": ("rules.md.j2", ("policy_source/rules.yaml",)),
     "history.md": ("history.md.j2", ("policy_source",)),
+    "examples.md": ("examples.md.j2", ("policy_source/scenarios", "policy_source/rules.yaml")),
+    "self-check.md": ("self-check.md.j2", ("policy_source/scenarios", "policy_source/rules.yaml")),
 }
 
 
@@ -80,11 +83,16 @@ def render_pages(sources: Sources) -> dict[str, str]:
     labels = {v["id"]: v["label"] for v in rules["verdicts"]}
     env.globals["verdict_label"] = lambda verdict_id: f"**{labels[verdict_id]}**"
     wizard = wizard_data(rules)
-    steps = interview_steps(Engine(Rules.from_dict(rules)))
+    engine = Engine(Rules.from_dict(rules))
+    steps = interview_steps(engine)
+    examples = [worked(s, engine) for s in sources.situations if "example" in s.publish]
+    quiz = {"situations": [worked(s, engine) for s in sources.situations if "self-check" in s.publish],
+            "verdicts": rules["verdicts"], "policy": rules["policy"]}
     first_key = wizard["graph"]["nodes"][wizard["graph"]["root"]][0]
     context = {"policy": sources.policy, "glossary": sources.glossary, "related": sources.related,
                "rules": rules, "wizard_data": wizard, "clauses": rules["clauses"],
                "diagram_svg": render_svg(steps), "diagram_words": in_words(steps),
+               "examples": examples, "self_check": quiz,
                "question": next(q for q in rules["questions"] if q["key"] == first_key)}
     unavailable = history_unavailable()
     context.update(unavailable=unavailable, changes=[] if unavailable else policy_history())

@@ -11,6 +11,7 @@ from sitegen.policy_text import Policy, parse_policy
 from sitegen.reference_data import RelatedDocument, Term, load_glossary, load_related
 from sitegen.rules_review import fingerprint_problems, reachability_problems
 from sitegen.rules_source import CompiledRules, load_rules
+from sitegen.situations import Situation, load_situations
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "policy_source"
 
@@ -21,6 +22,7 @@ class Sources:
     glossary: list[Term]
     related: list[RelatedDocument]
     rules: CompiledRules
+    situations: list[Situation] = field(default_factory=list)
     warnings: list[SourceProblem] = field(default_factory=list)
 
 
@@ -41,10 +43,12 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
     except SourceError as error:
         raise SourceError(problems + error.problems) from None
     raise_if_any(problems)
+    situations = [] if lenient else load_situations(source_dir, rules.data, problems)
+    raise_if_any(problems)
     if not lenient:
         raise_if_any(reachability_problems(rules, rules_path))
     stale = fingerprint_problems(rules.citations, policy, rules_path)
     if not allow_unreviewed:
         raise_if_any(stale)
     rules.data["source_digest"] = source_digest(source_dir)
-    return Sources(policy, glossary, related, rules, warnings=stale)
+    return Sources(policy, glossary, related, rules, situations, warnings=stale)

@@ -1,5 +1,7 @@
-"""Scenario files (tests/scenarios/*.yaml): real situations with their expected outcomes.
+"""Scenarios: real situations with their expected outcomes.
 
+Complete situations are sources the comms team owns (`policy_source/scenarios/*.yaml`: also the
+worked examples and the self-check); `tests/scenarios/*.yaml` adds partial answers, as from links.
 The same data drives the CPython tests and the browser tests.
 """
 
@@ -10,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
-SCENARIO_DIR = Path(__file__).parent / "scenarios"
-FIELDS = {"name", "answers", "verdict", "next", "present", "absent", "unclear", "not_unclear", "ignored"}
+SCENARIO_DIRS = (Path(__file__).parent.parent / "policy_source" / "scenarios", Path(__file__).parent / "scenarios")
+FIELDS = {"id", "name", "description", "publish", "answers", "verdict", "next", "present", "absent", "unclear",
+          "not_unclear", "ignored"}
 
 
 @dataclass
@@ -30,12 +33,12 @@ class Scenario:
 
 def load_scenarios() -> list[Scenario]:
     scenarios = []
-    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+    for path in sorted(p for folder in SCENARIO_DIRS for p in folder.glob("*.yaml")):
         for number, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")), start=1):
             unknown = set(raw) - FIELDS
             assert not unknown, f"{path.name} scenario {number}: unknown fields {unknown}; use {sorted(FIELDS)}"
             answers = {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in raw["answers"].items()}
-            scenarios.append(Scenario(id=f"{path.stem}-{number}", name=raw["name"], answers=answers,
+            scenarios.append(Scenario(id=raw.get("id", f"{path.stem}-{number}"), name=raw["name"], answers=answers,
                                       verdict=raw["verdict"], next=raw.get("next"),
                                       present=raw.get("present", []), absent=raw.get("absent", []),
                                       unclear=raw.get("unclear", []), not_unclear=raw.get("not_unclear", []),

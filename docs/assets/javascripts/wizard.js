@@ -56,6 +56,7 @@
     }
 
     start() {
+      engine.launch(); // at once on the wizard page, however the reader arrived
       this.form.noValidate = true; // our own error summary replaces the browser's tooltip
       this.form.addEventListener("submit", (event) => { event.preventDefault(); this.answer(); });
       this.back.addEventListener("click", () => this.goBack());
