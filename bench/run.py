@@ -182,7 +182,11 @@ def first_question(browser: Browser, base: str, runs: int) -> float:
     return median_of(runs, once)
 
 
-def bytes_transferred(browser: Browser, base: str) -> tuple[int, list[tuple[str, int]]]:
+ENGINE_FILES = ("/pyodide/", "/assets/wizard/", "wizard-worker.js")
+
+
+def transferred(browser: Browser, url: str, ready: str) -> tuple[int, list[tuple[str, int]], int]:
+    """Bytes a fresh visitor downloads for a page (once `ready` holds), its heaviest files, engine requests."""
     context = browser.new_context()
     sizes: dict[str, int] = {}
 
@@ -192,11 +196,46 @@ def bytes_transferred(browser: Browser, base: str) -> tuple[int, list[tuple[str,
 
     context.on("requestfinished", finished)
     page = context.new_page()
+    page.goto(url)
+    page.wait_for_function(ready, timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    engine_requests = sum(1 for path in sizes if any(part in path for part in ENGINE_FILES))
+    context.close()
+    return sum(sizes.values()), sorted(sizes.items(), key=lambda item: -item[1])[:5], engine_requests
+
+
+def engine_memory(browser: Browser, base: str) -> float:
+    """The engine worker's WebAssembly memory once ready, in MB (what Pyodide holds for the engine)."""
+    context = browser.new_context()
+    page = context.new_page()
     page.goto(f"{base}wizard/#{COMPLETE}")
     page.wait_for_selector("#wizard-result[data-verdict]", timeout=120_000)
-    page.wait_for_load_state("networkidle")
+    memory = page.evaluate("window.__wizardEngine.memory") / 1e6
     context.close()
-    return sum(sizes.values()), sorted(sizes.items(), key=lambda item: -item[1])[:5]
+    return memory
+
+
+def from_a_policy_page(browser: Browser, base: str) -> tuple[float, float]:
+    """A reader on the policy page heads for the wizard (pointer over the link, then a click, instant
+    navigation): ms from the click to the first question, and from the last answer to the verdict once
+    the engine is ready."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}policy/")
+    link = page.locator(".md-nav__link", has_text="Am I allowed to post this?").first
+    link.hover()
+    page.evaluate("performance.mark('bench:click')")
+    link.click()
+    page.wait_for_selector("fieldset[data-question=capacity]")
+    first = mark(page, "wizard:interactive") - mark(page, "bench:click")
+    page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=120_000)
+    for screen, choice in STEPS:
+        page.locator(f"{screen} {choice}").check()
+        page.locator("#wizard-next").click()
+    page.wait_for_selector("#wizard-result[data-verdict]")
+    verdict = mark(page, "wizard:result-shown") - mark(page, "wizard:answered")
+    context.close()
+    return first, verdict
 
 
 def main() -> int:
@@ -238,7 +277,12 @@ def main() -> int:
             interactive = first_question(browser, base, args.runs)
             starting_steps, _ = step_times(browser, base, hold_engine=True)
             ready_steps, verdict = step_times(browser, base, hold_engine=False)
-            total, heaviest = bytes_transferred(browser, base)
+            result_ready = "!!document.querySelector('#wizard-result[data-verdict]')"
+            total, heaviest, _ = transferred(browser, f"{base}wizard/#{COMPLETE}", result_ready)
+            pages = {path: transferred(browser, f"{base}{path}", "document.readyState === 'complete'")
+                     for path in ("", "policy/")}
+            memory = engine_memory(browser, base)
+            first_from_policy, verdict_from_policy = from_a_policy_page(browser, base)
             browser.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -248,8 +292,8 @@ def main() -> int:
         Figure("Bare Pyodide start, 1+1 (warm)", base_warm, "ms", None, "the floor"),
         Figure("Wizard verdict from a complete answer URL (cold)", wiz_cold, "ms", None),
         Figure("Wizard verdict from a complete answer URL (warm)", wiz_warm, "ms", None),
-        Figure("Ratio wizard / bare Pyodide (cold)", wiz_cold / base_cold, "x", 1.15),
-        Figure("Ratio wizard / bare Pyodide (warm)", wiz_warm / base_warm, "x", 1.15),
+        Figure("Ratio wizard / bare Pyodide (cold)", wiz_cold / base_cold, "x", 0.45),
+        Figure("Ratio wizard / bare Pyodide (warm: second visit, files cached)", wiz_warm / base_warm, "x", 0.25),
         Figure("Wizard verdict without the snapshot (cold)", scratch_cold, "ms", None, "Python started from scratch"),
         Figure("Wizard verdict without the snapshot (warm)", scratch_warm, "ms", None),
         Figure("Ratio without the snapshot / bare Pyodide (cold)", scratch_cold / base_cold, "x", None,
@@ -259,8 +303,16 @@ def main() -> int:
         Figure("Answer to next question, Pyodide still starting (worst step)", max(starting_steps), "ms", 50),
         Figure("Answer to next question, Pyodide ready (worst step)", max(ready_steps), "ms", 50),
         Figure("Last answer to verdict, Pyodide ready", verdict or 0.0, "ms", 50),
-        Figure("Bytes transferred, wizard page cold (pre-compressed)", total / 1e6, "MB", None,
+        Figure("Bytes transferred, wizard page cold (pre-compressed)", total / 1e6, "MB", 9,
                "; ".join(f"{path} {size / 1e6:.2f} MB" for path, size in heaviest)),
+        *(Figure(f"Bytes transferred, {'home' if not path else path} page cold", size / 1e6, "MB", 1,
+                 f"engine requests: {requests} (expected none)") for path, (size, _, requests) in pages.items()),
+        *(Figure(f"Engine requests, {'home' if not path else path} page", requests, "", 0)
+          for path, (_, _, requests) in pages.items()),
+        Figure("Engine worker memory (WebAssembly), once ready", memory, "MB", None),
+        Figure("From the policy page's link: click to first question", first_from_policy, "ms", 50,
+               "instant navigation; the engine was started by the pointer over the link"),
+        Figure("From the policy page's link: last answer to verdict, engine ready", verdict_from_policy, "ms", 50),
         Figure("build.py build, whole site (median of 3)", build, "s", 10),
         Figure("Engine in CPython, all 3 x 2^8 x 3^5 = 186,624 answer combinations", engine, "s", 2,
                "engine set-up included"),

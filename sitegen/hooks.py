@@ -56,6 +56,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=markdown))
     archive = browser_assets.engine_zip(_state["sources"].rules.data)
     files.append(File.generated(config, "assets/wizard/wizard.zip", content=archive))
+    files.append(File.generated(config, "assets/wizard/stdlib-after-snapshot.zip",
+                                content=browser_assets.empty_stdlib()))
     try:
         pyodide = browser_assets.pyodide_files()
         loader = browser_assets.pyodide_loader()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -255,8 +256,7 @@ def test_a_fresh_clone_needs_only_python(tmp_path: Path) -> None:
     """No Node, no npm, no virtual environment, no pip: PyYAML (in this Python) is all it uses."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    for path in (ROOT / "policy_source").iterdir():  # the working tree's sources, committed or not
-        (clone / "policy_source" / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(ROOT / "policy_source", clone / "policy_source", dirs_exist_ok=True)  # committed or not
     for path in (ROOT / "wizard").glob("*.py"):
         (clone / "wizard" / path.name).write_bytes(path.read_bytes())
     for path in (ROOT / "sitegen").glob("*.py"):

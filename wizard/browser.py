@@ -22,6 +22,9 @@ _engine = Engine(Rules.from_dict(json.loads(RULES_FILE.read_text(encoding="utf-8
 def evaluate_json(answers_json: str) -> str:
     """Evaluate answers given as a JSON object; an unknown key or value comes back as {"error": ...}."""
     answers = json.loads(answers_json)
+    if not isinstance(answers, dict):
+        return json.dumps({"error": "The answers must be a JSON object of question keys and answer values.",
+                           "key": None, "value": None, "valid": list(_engine.values_of)})
     try:
         return json.dumps(_engine.evaluate(answers).to_dict())
     except AnswerError as error:

@@ -11,7 +11,7 @@
   // This file lives at <site>/assets/javascripts/, which gives the site root wherever it is hosted.
   const siteRoot = new URL("../../", document.currentScript.src);
   const wizardPage = new URL("wizard/", siteRoot);
-  const state = { status: "idle", message: "", start: "", worker: null, pending: new Map(), nextId: 1 };
+  const state = { status: "idle", message: "", start: "", memory: null, worker: null, pending: new Map(), nextId: 1 };
   const listeners = new Set();
   const notify = () => listeners.forEach((listener) => listener(state.status));
   const fail = (message) => {
@@ -33,6 +33,7 @@
         if (data.type === "ready") {
           state.status = "ready";
           state.start = data.start; // "snapshot" or "scratch": how Python was started (tests, benchmarks)
+          state.memory = data.memory; // bytes of WebAssembly memory (benchmarks)
           notify();
         } else if (data.type === "failed") {
           fail(data.message);
@@ -70,6 +71,7 @@
     get status() { return state.status; },
     get message() { return state.message; },
     get start() { return state.start; }, // how Python started: "snapshot" or "scratch"
+    get memory() { return state.memory; },
     onChange(listener) { listeners.add(listener); return () => listeners.delete(listener); },
     /* answers: a Map of question key -> answer value; resolves with the engine's result object. */
     evaluate(answers) {
