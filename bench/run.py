@@ -148,7 +148,7 @@ def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[flo
     page = context.new_page()
     held: list[Route] = []
     if hold_engine:
-        page.route("**/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+        page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(f"{base}wizard/")
     if not hold_engine:
         page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=120_000)
@@ -305,9 +305,9 @@ def main() -> int:
         Figure("Last answer to verdict, Pyodide ready", verdict or 0.0, "ms", 50),
         Figure("Bytes transferred, wizard page cold (pre-compressed)", total / 1e6, "MB", 9,
                "; ".join(f"{path} {size / 1e6:.2f} MB" for path, size in heaviest)),
-        *(Figure(f"Bytes transferred, {'home' if not path else path} page cold", size / 1e6, "MB", 1,
+        *(Figure(f"Bytes transferred, {path or 'home'} page cold", size / 1e6, "MB", 1,
                  f"engine requests: {requests} (expected none)") for path, (size, _, requests) in pages.items()),
-        *(Figure(f"Engine requests, {'home' if not path else path} page", requests, "", 0)
+        *(Figure(f"Engine requests, {path or 'home'} page", requests, "", 0)
           for path, (_, _, requests) in pages.items()),
         Figure("Engine worker memory (WebAssembly), once ready", memory, "MB", None),
         Figure("From the policy page's link: click to first question", first_from_policy, "ms", 50,

@@ -90,14 +90,26 @@ def engine_snapshot(archive: bytes) -> bytes:
         return gzip.compress(output.read_bytes(), compresslevel=9, mtime=0)
 
 
+def asset_folders(archive: bytes) -> dict[str, str]:
+    """Where the engine's big files live, named by version so servers can cache them for a year.
+
+    Pyodide's files change only with its pinned version; the engine zip, snapshot and stub library
+    change with the rules and the engine (and the snapshot with Pyodide), so their folder is named
+    by a hash of both. A new version is a new address: no reader ever gets a stale cached copy.
+    """
+    version = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+    engine = hashlib.sha256(archive + version.encode()).hexdigest()[:12]
+    return {"pyodide": f"pyodide/{version}/", "engine": f"assets/wizard/{engine}/"}
+
+
 # Big files worth serving compressed; python_stdlib.zip is already compressed (gzip saves ~2 %).
-PRECOMPRESS = ("pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.mjs", "pyodide/pyodide-lock.json",
-               "pyodide/pyodide.mjs", "search/search_index.json")
+PRECOMPRESS = ("pyodide/*/pyodide.asm.wasm", "pyodide/*/pyodide.asm.mjs", "pyodide/*/pyodide-lock.json",
+               "pyodide/*/pyodide.mjs", "search/search_index.json")
 
 
 def precompress(site_dir: Path) -> None:
     """Write `.gz` beside the big files, for servers that serve them as-is (nginx `gzip_static on`)."""
-    for name in PRECOMPRESS:
-        source = site_dir / name
-        if source.is_file():
-            (site_dir / f"{name}.gz").write_bytes(gzip.compress(source.read_bytes(), compresslevel=6, mtime=0))
+    for pattern in PRECOMPRESS:
+        for source in site_dir.glob(pattern):
+            source.with_name(source.name + ".gz").write_bytes(
+                gzip.compress(source.read_bytes(), compresslevel=9, mtime=0))

@@ -45,6 +45,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except SourceError as error:
         raise PluginError(f"policy_source/ has problems:\n{error}") from None
     config.markdown_extensions.append(ClauseAnchorsExtension())
+    _state["archive"] = browser_assets.engine_zip(_state["sources"].rules.data)
+    config.extra["wizard_engine"] = browser_assets.asset_folders(_state["archive"])  # read by overrides/main.html
     return config
 
 
@@ -54,23 +56,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} must not exist: that page is generated from policy_source/. "
                               f"Delete docs/{path} and edit policy_source/ instead.")
         files.append(File.generated(config, path, content=markdown))
-    archive = browser_assets.engine_zip(_state["sources"].rules.data)
-    files.append(File.generated(config, "assets/wizard/wizard.zip", content=archive))
-    files.append(File.generated(config, "assets/wizard/stdlib-after-snapshot.zip",
+    archive, folders = _state["archive"], config.extra["wizard_engine"]
+    engine_dir, pyodide_dir = folders["engine"], folders["pyodide"]
+    files.append(File.generated(config, f"{engine_dir}wizard.zip", content=archive))
+    files.append(File.generated(config, f"{engine_dir}stdlib-after-snapshot.zip",
                                 content=browser_assets.empty_stdlib()))
     try:
         pyodide = browser_assets.pyodide_files()
         loader = browser_assets.pyodide_loader()
         if not _serving["serve"]:
-            files.append(File.generated(config, "assets/wizard/engine.snapshot.gz",
+            files.append(File.generated(config, f"{engine_dir}engine.snapshot.gz",
                                         content=browser_assets.engine_snapshot(archive)))
     except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise PluginError(str(error)) from None
     for path in pyodide:
         if path.name == "pyodide.mjs":
-            files.append(File.generated(config, "pyodide/pyodide.mjs", content=loader))
+            files.append(File.generated(config, f"{pyodide_dir}pyodide.mjs", content=loader))
         else:
-            files.append(File.generated(config, f"pyodide/{path.name}", abs_src_path=str(path)))
+            files.append(File.generated(config, f"{pyodide_dir}{path.name}", abs_src_path=str(path)))
     return files
 
 

@@ -16,6 +16,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
                       ".json": "application/json", ".zip": "application/zip"}
     extra_headers: ClassVar[dict[str, str]] = {}
+    # As the README's server configuration: the versioned engine folders are cached for a year.
+    long_lived: ClassVar[tuple[str, ...]] = ("/pyodide/", "/assets/wizard/")
 
     def send_head(self):
         """Serve `file.gz` for `file` to browsers that accept gzip, as nginx's `gzip_static on` does."""
@@ -35,6 +37,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
+        if self.path.startswith(self.long_lived):
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable")
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

@@ -95,7 +95,7 @@ def test_the_error_state(page: Page, site_url: str) -> None:
 
 def test_the_loading_state(page: Page, site_url: str) -> None:
     held: list[Route] = []
-    page.route("**/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(f"{site_url}wizard/#{fragment(VERDICT_EXAMPLES['allowed'])}")
     expect(page.locator("#wizard-loading")).to_have_text("Working out your answer…")
     assert axe_violations(page) == []
@@ -103,7 +103,7 @@ def test_the_loading_state(page: Page, site_url: str) -> None:
 
 
 def test_the_engine_failure_state(page: Page, site_url: str) -> None:
-    page.route("**/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(status=404))
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404))
     page.goto(f"{site_url}wizard/")
     expect(page.locator("[data-engine-error]")).to_be_visible(timeout=PYODIDE)
     assert axe_violations(page) == []

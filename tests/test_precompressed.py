@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import urllib.request
 from pathlib import Path
 
@@ -11,19 +12,33 @@ import pytest
 from sitegen.browser_assets import PRECOMPRESS
 
 
-@pytest.mark.parametrize("name", PRECOMPRESS)
-def test_precompressed_copy_matches_the_original(site_dir: Path, name: str) -> None:
-    original = (site_dir / name).read_bytes()
-    compressed = (site_dir / f"{name}.gz").read_bytes()
+@pytest.mark.parametrize("pattern", PRECOMPRESS)
+def test_precompressed_copy_matches_the_original(site_dir: Path, pattern: str) -> None:
+    [source] = site_dir.glob(pattern)
+    original = source.read_bytes()
+    compressed = source.with_name(source.name + ".gz").read_bytes()
     assert gzip.decompress(compressed) == original
     assert len(compressed) < len(original)
 
 
 def test_wasm_is_served_compressed_with_its_mime_type(site_url: str, site_dir: Path) -> None:
-    request = urllib.request.Request(f"{site_url}pyodide/pyodide.asm.wasm", headers={"Accept-Encoding": "gzip"})
+    [wasm] = site_dir.glob("pyodide/*/pyodide.asm.wasm")
+    path = wasm.relative_to(site_dir).as_posix()
+    request = urllib.request.Request(f"{site_url}{path}", headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(request) as response:
         assert response.headers["Content-Type"] == "application/wasm"
         assert response.headers["Content-Encoding"] == "gzip"
         body = response.read()
-    assert gzip.decompress(body) == (site_dir / "pyodide" / "pyodide.asm.wasm").read_bytes()
-    assert len(body) < 0.5 * (site_dir / "pyodide" / "pyodide.asm.wasm").stat().st_size
+    assert gzip.decompress(body) == wasm.read_bytes()
+    assert len(body) < 0.5 * wasm.stat().st_size
+
+
+def test_the_engine_files_live_in_versioned_folders(site_dir: Path) -> None:
+    """Servers can cache them for a year: a new Pyodide or new rules means a new address."""
+    version = json.loads((Path(__file__).parent.parent / "node_modules" / "pyodide" / "package.json").read_text())
+    assert (site_dir / "pyodide" / version["version"] / "pyodide.asm.wasm").is_file()
+    [engine] = site_dir.glob("assets/wizard/*/wizard.zip")
+    assert (engine.parent / "engine.snapshot.gz").is_file() and (engine.parent / "stdlib-after-snapshot.zip").is_file()
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    folder = engine.parent.relative_to(site_dir).as_posix()
+    assert f'<meta name="wizard-engine" content="pyodide/{version["version"]}/ {folder}/">' in html

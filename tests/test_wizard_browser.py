@@ -486,7 +486,7 @@ def test_loading_and_link_errors_speak_plainly(browser: Browser, site_url: str) 
     context = browser.new_context()
     page = context.new_page()
     held: list[Route] = []
-    page.route("**/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(f"{site_url}wizard/#{fragment(APPROVAL)}")
     loading = page.locator("#wizard-loading")
     expect(loading).to_have_text("Working out your answer…")
@@ -561,14 +561,14 @@ def test_instant_navigation_keeps_one_engine_per_tab(page: Page, site_url: str) 
     page.locator(".md-nav__link", has_text="Am I allowed to post this?").first.click()
     expect(question(page)).to_have_attribute("data-question", "capacity")
     assert page.evaluate("window.__sameDocument") is True
-    assert len([w for w in page.workers if w.url.endswith("/wizard-worker.js")]) == 1
+    assert len([w for w in page.workers if "/wizard-worker.js" in w.url]) == 1
 
 
 def test_questions_never_wait_for_the_engine_only_the_result_does(browser: Browser, site_url: str) -> None:
     context = browser.new_context()
     page = context.new_page()
     release: list[Route] = []
-    page.route("**/pyodide/pyodide.asm.wasm", lambda route: release.append(route))  # hold Pyodide back
+    page.route("**/pyodide.asm.wasm", lambda route: release.append(route))  # hold Pyodide back
     page.goto(f"{site_url}wizard/")
     for key, value in (("capacity", "personal"), ("discloses_city_business", "no"), ("discloses_third_party", "no"),
                        ("discloses_personal_info", "no")):
@@ -591,7 +591,7 @@ def test_questions_never_wait_for_the_engine_only_the_result_does(browser: Brows
 def test_when_pyodide_cannot_load_the_page_says_so_and_links_the_rules(browser: Browser, site_url: str) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.route("**/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not here"))
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not here"))
     page.goto(f"{site_url}wizard/#capacity=personal")
     failure = page.locator("[data-engine-error]")
     expect(failure).to_be_visible(timeout=PYODIDE)
@@ -632,23 +632,23 @@ def test_the_engine_starts_from_the_build_snapshot(browser: Browser, site_url: s
 
 
 def test_without_the_snapshot_python_starts_from_scratch(browser: Browser, site_url: str) -> None:
-    missing = ("**/assets/wizard/engine.snapshot.gz", lambda route: route.fulfill(status=404, body=""))
+    missing = ("**/engine.snapshot.gz", lambda route: route.fulfill(status=404, body=""))
     assert started_from(browser, site_url, missing) == "scratch"
 
 
 def test_a_snapshot_of_another_engine_is_never_used(browser: Browser, site_url: str, site_dir: Path) -> None:
     """E.g. a stale cached snapshot after the rules changed: its engine zip differs from the served one."""
-    original = zipfile.ZipFile(io.BytesIO((site_dir / "assets" / "wizard" / "wizard.zip").read_bytes()))
+    original = zipfile.ZipFile(io.BytesIO(next(site_dir.glob("assets/wizard/*/wizard.zip")).read_bytes()))
     other = io.BytesIO()
     with zipfile.ZipFile(other, "w") as archive:
         for info in original.infolist():
             archive.writestr(zipfile.ZipInfo(info.filename, (2011, 1, 1, 0, 0, 0)), original.read(info))
-    served = ("**/assets/wizard/wizard.zip", lambda route: route.fulfill(body=other.getvalue()))
+    served = ("**/wizard.zip", lambda route: route.fulfill(body=other.getvalue()))
     assert started_from(browser, site_url, served) == "scratch"
 
 
 def test_a_snapshot_the_server_already_decoded_is_still_used(browser: Browser, site_url: str, site_dir: Path) -> None:
     """Some servers send .gz files with Content-Encoding: gzip, so the worker receives the plain bytes."""
-    plain = gzip.decompress((site_dir / "assets" / "wizard" / "engine.snapshot.gz").read_bytes())
-    decoded = ("**/assets/wizard/engine.snapshot.gz", lambda route: route.fulfill(body=plain))
+    plain = gzip.decompress(next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes())
+    decoded = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=plain))
     assert started_from(browser, site_url, decoded) == "snapshot"

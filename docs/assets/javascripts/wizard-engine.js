@@ -11,6 +11,10 @@
   // This file lives at <site>/assets/javascripts/, which gives the site root wherever it is hosted.
   const siteRoot = new URL("../../", document.currentScript.src);
   const wizardPage = new URL("wizard/", siteRoot);
+  // The versioned folders of Pyodide and of the engine (overrides/main.html), passed on to the worker.
+  const [pyodideDir, engineDir] = (document.querySelector('meta[name="wizard-engine"]')?.content || "").split(" ");
+  const workerURL = new URL("assets/javascripts/wizard-worker.js", siteRoot);
+  if (pyodideDir && engineDir) workerURL.search = new URLSearchParams({ pyodide: pyodideDir, engine: engineDir });
   const state = { status: "idle", message: "", start: "", memory: null, worker: null, pending: new Map(), nextId: 1 };
   const listeners = new Set();
   const notify = () => listeners.forEach((listener) => listener(state.status));
@@ -28,7 +32,7 @@
     stopWatching();
     try {
       if (typeof WebAssembly !== "object") throw new Error("this browser does not run WebAssembly");
-      state.worker = new Worker(new URL("assets/javascripts/wizard-worker.js", siteRoot), { type: "module" });
+      state.worker = new Worker(workerURL, { type: "module" });
       state.worker.onmessage = ({ data }) => {
         if (data.type === "ready") {
           state.status = "ready";

@@ -2,9 +2,12 @@
 // Web Worker so the page never freezes. Pyodide 314 supports only module workers.
 // Messages in:  {id, answers}           (answers: {question key: answer value})
 // Messages out: {type: "ready", start, memory} | {type: "failed", message} | {type: "result", id, result | failed}
-import { loadPyodide } from "../../pyodide/pyodide.mjs";
-
-const PYODIDE_URL = new URL("../../pyodide/", import.meta.url).href;
+// The page passes the versioned folders of Pyodide and of the engine (see wizard-engine.js).
+const params = new URL(import.meta.url).searchParams;
+const SITE = new URL("../../", import.meta.url);
+const PYODIDE_URL = new URL(params.get("pyodide") || "pyodide/", SITE).href;
+const ENGINE_URL = new URL(params.get("engine") || "assets/wizard/", SITE).href;
+const { loadPyodide } = await import(`${PYODIDE_URL}pyodide.mjs`);
 const APP_DIR = "/home/pyodide/wizard-app";
 const messageOf = (error) => String((error && error.message) || error);
 
@@ -37,11 +40,11 @@ const sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("S
    than starting Python). Used only if it was made from the very engine zip this site serves. */
 async function fromSnapshot(archive) {
   if (typeof DecompressionStream !== "function") return null;
-  const response = await fetch(new URL("../wizard/engine.snapshot.gz", import.meta.url)).catch(() => null);
+  const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL)).catch(() => null);
   if (!response || !response.ok) return null;
   try {
     // The snapshot holds every module the engine imports: the 2.5 MB standard library zip is not needed.
-    const stdLibURL = new URL("../wizard/stdlib-after-snapshot.zip", import.meta.url).href;
+    const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
     const pyodide = await start({ _loadSnapshot: gunzip(response), stdLibURL });
     const browser = pyodide.pyimport("wizard.browser");
     if (browser.ARCHIVE_SHA256 !== await sha256(await archive)) return null; // a stale snapshot
@@ -70,7 +73,7 @@ async function fromScratch(archive) {
 
 const engine = (async () => {
   await WebAssembly.compile(EMPTY_MODULE);
-  const archive = fetch(new URL("../wizard/wizard.zip", import.meta.url)).then((response) => {
+  const archive = fetch(new URL("wizard.zip", ENGINE_URL)).then((response) => {
     if (!response.ok) throw new Error(`the wizard's rules could not be downloaded (HTTP ${response.status})`);
     return response.arrayBuffer();
   });
