@@ -98,6 +98,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
-    search_index.split_policy_into_clauses(site_dir, _state["sources"].policy)
+    search_index.split_policy_into_clauses(site_dir, _state["sources"].policy, _state["sources"].staff_words)
     offline_assets.strip_cdn_fallbacks(site_dir)
     browser_assets.precompress(site_dir)

@@ -19,6 +19,14 @@ class Term:
 
 
 @dataclass
+class StaffWords:
+    """Words staff use that the policy does not, and the clauses they should find in search."""
+
+    words: list[str]
+    clauses: list[str]
+
+
+@dataclass
 class RelatedDocument:
     name: str
     kind: str
@@ -113,3 +121,18 @@ def load_related(path: Path, policy: Policy, problems: list[SourceProblem]) -> l
         documents.append(RelatedDocument(entry["name"], entry["kind"], words(entry["about"]),
                                          names, entry.get("link"), clauses))
     return documents
+
+
+def load_staff_words(path: Path, policy: Policy, problems: list[SourceProblem]) -> list[StaffWords]:
+    """policy_source/staff_words.yaml (optional): staff's own words for the policy's terms, for search."""
+    if not path.is_file():
+        return []
+    found = []
+    for entry in entries(path, "words", problems):
+        what = f"the words {entry.get('words', '?')}"
+        if not check_fields(entry, path, {"words": list, "clauses": list}, {}, what, problems):
+            continue
+        for clause in entry["clauses"]:
+            check_clause(str(clause), policy, path, entry.line_of("clauses"), what, problems)
+        found.append(StaffWords([str(w) for w in entry["words"]], [str(c) for c in entry["clauses"]]))
+    return found

@@ -8,7 +8,7 @@ from pathlib import Path
 from sitegen.digest import source_digest
 from sitegen.errors import SourceError, SourceProblem, raise_if_any
 from sitegen.policy_text import Policy, parse_policy
-from sitegen.reference_data import RelatedDocument, Term, load_glossary, load_related
+from sitegen.reference_data import RelatedDocument, StaffWords, Term, load_glossary, load_related, load_staff_words
 from sitegen.rules_review import fingerprint_problems, reachability_problems
 from sitegen.rules_source import CompiledRules, load_rules
 from sitegen.situations import Situation, load_situations
@@ -23,6 +23,7 @@ class Sources:
     related: list[RelatedDocument]
     rules: CompiledRules
     situations: list[Situation] = field(default_factory=list)
+    staff_words: list[StaffWords] = field(default_factory=list)
     warnings: list[SourceProblem] = field(default_factory=list)
 
 
@@ -38,6 +39,7 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
     try:
         glossary = load_glossary(source_dir / "glossary.yaml", policy, problems)
         related = load_related(source_dir / "related.yaml", policy, problems)
+        staff_words = load_staff_words(source_dir / "staff_words.yaml", policy, problems)
         rules_path = source_dir / "rules.yaml"
         rules = load_rules(rules_path, policy, problems, lenient=lenient)
     except SourceError as error:
@@ -51,4 +53,4 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
     if not allow_unreviewed:
         raise_if_any(stale)
     rules.data["source_digest"] = source_digest(source_dir)
-    return Sources(policy, glossary, related, rules, situations, warnings=stale)
+    return Sources(policy, glossary, related, rules, situations, staff_words, warnings=stale)

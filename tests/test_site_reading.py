@@ -1,0 +1,60 @@
+"""The site as staff read it: printed pages, the home page's first screen, permalinks that stay out of the way."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.html_text import normalise
+from tests.test_policy_fidelity import seed_sentences
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_printed_policy_has_every_sentence_and_no_navigation_or_permalink_signs(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}policy/")
+    page.emulate_media(media="print")
+    printed = normalise(page.evaluate("document.body.innerText"))
+    for line, sentence, heading in seed_sentences():
+        haystack, needle = (printed.casefold(), sentence.casefold()) if heading else (printed, sentence)
+        assert needle in haystack, f"seed line {line} is not printed: {sentence!r}"
+    assert "¶" not in printed
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"):
+        expect(page.locator(hidden).first).to_be_hidden()
+
+
+@pytest.mark.parametrize("path", ["", "glossary/", "related/", "examples/", "rules/", "history/"])
+def test_other_pages_print_all_their_paragraphs(page: Page, site_url: str, path: str) -> None:
+    page.goto(f"{site_url}{path}")
+    paragraphs = page.locator("article p:visible").all_inner_texts()
+    page.emulate_media(media="print")
+    printed = normalise(page.evaluate("document.body.innerText"))
+    missing = [p for p in paragraphs if normalise(p) and normalise(p).replace("¶", "").strip() not in printed]
+    assert missing == [], path
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1366, 800)], ids=["phone", "desktop"])
+def test_the_home_page_first_screen_leads_to_the_wizard_and_the_policy(browser: Browser, site_url: str,
+                                                                       size: tuple[int, int]) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.goto(site_url)
+    wizard = page.locator("article a.md-button--primary", has_text="Am I allowed to post this?")
+    policy = page.locator("article a.md-button", has_text="Read the policy")
+    for link in (wizard, policy):
+        expect(link).to_be_in_viewport(ratio=1)
+        assert link.bounding_box()["height"] >= 44
+    wizard.click()
+    expect(page.locator("fieldset[data-question=capacity]")).to_be_visible()
+    context.close()
+
+
+def test_clause_permalinks_show_on_hover_and_focus_only(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}policy/")
+    link = page.locator("#scope-approved-staff > .clause-link")
+    assert link.evaluate("e => getComputedStyle(e).opacity") == "0"
+    page.locator("#scope-approved-staff").hover()
+    assert link.evaluate("e => getComputedStyle(e).opacity") == "1"
+    page.mouse.move(0, 0)
+    link.focus()  # still reachable by keyboard, and visible when focused
+    assert link.evaluate("e => getComputedStyle(e).opacity") == "1"
