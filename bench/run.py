@@ -256,6 +256,12 @@ def main() -> int:
         print("Building the site (median of 3 builds)...", flush=True)
         build = build_time(site_dir, site_url, runs=3)
         shutil.copytree(ROOT / "bench" / "pages", site_dir / "__bench__")
+        # The baseline loads the very same Pyodide files, from their versioned folder.
+        [loader] = site_dir.glob("pyodide/*/pyodide.mjs")
+        pyodide_dir = loader.parent.relative_to(site_dir).as_posix()
+        baseline = site_dir / "__bench__" / "baseline-worker.js"
+        baseline.write_text(baseline.read_text(encoding="utf-8").replace("../pyodide/", f"../{pyodide_dir}/"),
+                            encoding="utf-8")
         print("Evaluating every answer combination in CPython (median of 3)...", flush=True)
         engine = engine_all_combinations(runs=3)
         comparison = impact_comparison(runs=3)

@@ -71,6 +71,12 @@ class _Checker:
                 kept.append(item)
         return kept
 
+    def titled(self, item: LineDict, what: str, lenient: bool) -> None:
+        """Every rule has a plain title for staff (older versions read from git may not)."""
+        if "title" not in item and not lenient:
+            self.problem(item.line, f"{what} has no 'title'",
+                         "add 'title: ...', a plain heading for staff, e.g. 'Consult before using a new tool'")
+
     def cite(self, item: LineDict, kind: str, name: str) -> None:
         what = f"{kind} '{name}'"
         check_clause(item["clause"], self.policy, self.path, item.line_of("clause"), what, self.problems)
@@ -234,7 +240,8 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem], lenien
     for item in check.unique(entries(path, "obligations", problems), "id", ID, "obligation"):
         what = f"obligation '{item['id']}'"
         if not check_fields(item, path, {"id": str, "text": str, "clause": str, "when": object},
-                            {"reviewed": str, "verdict": str, "verdict_when": object, "ask": str}, what, problems):
+                            {"reviewed": str, "verdict": str, "verdict_when": object, "ask": str, "title": str},
+                            what, problems):
             continue
         verdict = item.get("verdict", verdict_ids[0] if verdict_ids else "")
         if verdict not in verdict_ids:
@@ -248,8 +255,10 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem], lenien
             check.problem(item.line_of("verdict_when"), f"{what} has 'verdict_when' but no 'verdict'",
                           "add the verdict that applies under 'verdict_when', or remove 'verdict_when'")
         check.cite(item, "obligation", item["id"])
+        check.titled(item, what, lenient)
         obligations.append({
-            "id": item["id"], "text": words(item["text"]), "clause": item["clause"],
+            "id": item["id"], "title": words(str(item.get("title", item["id"]))), "text": words(item["text"]),
+            "clause": item["clause"],
             "when": check.condition(item["when"], item.line_of("when"), what), "verdict": verdict,
             "verdict_when": (check.condition(item["verdict_when"], item.line_of("verdict_when"), what)
                              if "verdict_when" in item else None),
@@ -259,14 +268,16 @@ def load_rules(path: Path, policy: Policy, problems: list[SourceProblem], lenien
     for item in check.unique(entries(path, "unclear", problems), "id", ID, "unclear note"):
         what = f"unclear note '{item['id']}'"
         if not check_fields(item, path, {"id": str, "text": str, "ask": str, "clause": str, "when": object},
-                            {"reviewed": str, "only_if_asked": str}, what, problems):
+                            {"reviewed": str, "only_if_asked": str, "title": str}, what, problems):
             continue
         only_if_asked = str(item.get("only_if_asked", "false"))
         if only_if_asked not in ("true", "false"):
             check.problem(item.line_of("only_if_asked"), f"'only_if_asked' of {what} is {only_if_asked!r}",
                           "write 'only_if_asked: true', or remove the line")
         check.cite(item, "unclear note", item["id"])
-        unclear.append({"id": item["id"], "text": words(item["text"]), "ask": words(item["ask"]),
+        check.titled(item, what, lenient)
+        unclear.append({"id": item["id"], "title": words(str(item.get("title", item["id"]))),
+                        "text": words(item["text"]), "ask": words(item["ask"]),
                         "clause": item["clause"], "when": check.condition(item["when"], item.line_of("when"), what),
                         "only_if_asked": only_if_asked == "true"})
 

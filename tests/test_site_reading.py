@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.html_text import normalise
+from tests.html_text import normalise, read_html
 from tests.test_policy_fidelity import seed_sentences
 
 pytestmark = pytest.mark.browser
@@ -58,3 +62,26 @@ def test_clause_permalinks_show_on_hover_and_focus_only(page: Page, site_url: st
     page.mouse.move(0, 0)
     link.focus()  # still reachable by keyboard, and visible when focused
     assert link.evaluate("e => getComputedStyle(e).opacity") == "1"
+
+
+def test_rules_at_a_glance_leads_with_plain_titles_ids_second(site_dir: Path, rules_data: dict) -> None:
+    html = (site_dir / "rules" / "index.html").read_text(encoding="utf-8")
+    reader = read_html(html)
+    ids = {o["id"] for o in rules_data["obligations"]} | {u["id"] for u in rules_data["unclear"]}
+    headings = [a.get("id") for tag, a in reader.tags if tag == "h3"]
+    assert set(headings) >= ids  # the anchors stay the ids, for links
+    text = " ".join(reader.text)
+    for rule in rules_data["obligations"] + rules_data["unclear"]:
+        assert rule["title"] != rule["id"] and rule["title"] in text
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    titles = [d["title"] for d in docs if d["location"].startswith("rules/#") and d["location"][7:] in ids]
+    assert titles and not [t for t in titles if re.fullmatch(r"[a-z0-9-]+", t)], "search shows plain titles"
+
+
+def test_pages_for_the_communications_team_are_grouped_apart(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    groups = page.locator(".md-nav--primary > .md-nav__list > .md-nav__item--section")
+    expect(groups.nth(0)).to_contain_text("For staff")
+    expect(groups.nth(1)).to_contain_text("For the communications team")
+    comms = groups.nth(1).inner_text()
+    assert "Rules at a glance" in comms and "Clause index" in comms and "The policy" not in comms
