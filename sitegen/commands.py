@@ -49,6 +49,19 @@ def check(allow_unreviewed: bool = False) -> int:
     return 0
 
 
+def record_note() -> int:
+    """After writing a change note, record which version of the wording and rules it describes."""
+    from sitegen.change_notes import record_note as record
+
+    try:
+        note = record(SOURCE_DIR)
+    except ValueError as error:
+        print(f"error: policy_source/changes.yaml: {error}", file=sys.stderr)
+        return 2
+    print(f"Recorded the change note of {note.date} in policy_source/changes.yaml: {note.summary[:80]}")
+    return 0
+
+
 def impact_report(base: str | None, as_json_object: bool) -> int:
     """Compare the wizard's answers under the sources at `base` with the working tree (exit 2 if impossible)."""
     from sitegen import impact
@@ -157,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
         return review(args.clause_id)
     if args.command == "rules":
         return compile_rules(args.output)
+    if args.command == "note":
+        return record_note()
     if args.command == "impact":
         return impact_report(args.base, args.json)
     if args.command == "serve":

@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.change_notes import DESCRIBED, ChangeNote, sources_fingerprint
 from sitegen.errors import SourceError
 from sitegen.policy_text import parse_policy_text
 
@@ -22,6 +23,8 @@ RULES = "policy_source/rules.yaml"
 class ClauseChange:
     clause: str
     how: str  # "added", "changed" or "removed"
+    before: str = ""  # the wording before the change ("" when added)
+    after: str = ""  # the wording after it ("" when removed)
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Change:
     clauses: list[ClauseChange] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # policy_source/ files touched
     first: bool = False  # the commit that created the policy source
+    note: str | None = None  # the change note for staff (policy_source/changes.yaml) describing it
+    described: bool = False  # it changed the wording or the rules, which a note should describe
     impact: list[str] = field(default_factory=list)  # rules changes: "42 situations now get X instead of Y"
     impact_unavailable: str = ""  # why the impact of a rules change could not be worked out
 
@@ -53,27 +58,41 @@ def history_unavailable(root: Path = ROOT) -> str | None:
     return None
 
 
-def _fingerprints(commit: str, root: Path) -> dict[str, str] | None:
+def _clauses_at(commit: str, root: Path) -> dict[str, tuple[str, str]] | None:
+    """clause id -> (fingerprint, wording) of policy.md at a commit; None when it did not parse."""
     text = _git("show", f"{commit}:{POLICY}", root=root)
     if text is None:
         return {}
     try:
-        return {cid: c.fingerprint for cid, c in parse_policy_text(text, Path(POLICY)).clauses.items()}
+        return {cid: (c.fingerprint, " ".join(c.text.split()))
+                for cid, c in parse_policy_text(text, Path(POLICY)).clauses.items()}
     except SourceError:
         return None  # that version did not parse; its clause changes cannot be listed
 
 
 def _clause_changes(commit: str, parent: str | None, root: Path) -> list[ClauseChange]:
-    after = _fingerprints(commit, root) or {}
-    before = (_fingerprints(parent, root) or {}) if parent else {}
-    changes = [ClauseChange(cid, "added") for cid in after if cid not in before]
-    changes += [ClauseChange(cid, "changed") for cid in after if cid in before and before[cid] != after[cid]]
-    changes += [ClauseChange(cid, "removed") for cid in before if cid not in after]
+    after = _clauses_at(commit, root) or {}
+    before = (_clauses_at(parent, root) or {}) if parent else {}
+    changes = [ClauseChange(cid, "added", after=after[cid][1]) for cid in after if cid not in before]
+    changes += [ClauseChange(cid, "changed", before[cid][1], after[cid][1])
+                for cid in after if cid in before and before[cid][0] != after[cid][0]]
+    changes += [ClauseChange(cid, "removed", before=before[cid][1]) for cid in before if cid not in after]
     return changes
 
 
-def policy_history(root: Path = ROOT) -> list[Change]:
-    """Every commit that touched policy_source/, most recent first."""
+def _note_for(commit: str, notes: dict[str, str], root: Path) -> str | None:
+    """The change note whose recorded sources are the wording and rules as this commit left them."""
+    texts = {}
+    for name in DESCRIBED:
+        shown = subprocess.run(["git", "-C", str(root), "show", f"{commit}:policy_source/{name}"], capture_output=True)
+        if shown.returncode == 0:
+            texts[name] = shown.stdout
+    return notes.get(sources_fingerprint(texts))
+
+
+def policy_history(root: Path = ROOT, notes: list[ChangeNote] | None = None) -> list[Change]:
+    """Every commit that touched policy_source/, most recent first, with the note that describes it."""
+    by_sources = {note.sources: note.summary for note in notes or [] if note.sources}
     log = _git("log", "--format=%H%x1f%P%x1f%cs%x1f%s", "--", "policy_source/", root=root) or ""
     changes = []
     for line in log.splitlines():
@@ -84,6 +103,9 @@ def policy_history(root: Path = ROOT) -> list[Change]:
         change = Change(date, summary, commit[:10], files=files, first=parent is None)
         if POLICY in files:
             change.clauses = _clause_changes(commit, parent, root)
+        change.described = POLICY in files or RULES in files
+        if change.described:
+            change.note = _note_for(commit, by_sources, root)
         if RULES in files and parent and _git("cat-file", "-e", f"{parent}:{RULES}", root=root) is None:
             change.impact_unavailable = "The wizard's rules were introduced in this change."
         elif RULES in files and parent:

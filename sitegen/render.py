@@ -95,7 +95,7 @@ def render_pages(sources: Sources) -> dict[str, str]:
                "examples": examples, "self_check": quiz,
                "question": next(q for q in rules["questions"] if q["key"] == first_key)}
     unavailable = history_unavailable()
-    context.update(unavailable=unavailable, changes=[] if unavailable else policy_history())
+    context.update(unavailable=unavailable, changes=[] if unavailable else policy_history(notes=sources.notes))
     return {path: env.get_template(name).render(**context) for path, (name, _) in GENERATED_PAGES.items()}
 
 

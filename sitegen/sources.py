@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.change_notes import ChangeNote, load_notes, missing_note
 from sitegen.digest import source_digest
 from sitegen.errors import SourceError, SourceProblem, raise_if_any
 from sitegen.policy_text import Policy, parse_policy
@@ -24,13 +25,15 @@ class Sources:
     rules: CompiledRules
     situations: list[Situation] = field(default_factory=list)
     staff_words: list[StaffWords] = field(default_factory=list)
+    notes: list[ChangeNote] = field(default_factory=list)  # changes.yaml, newest first
     warnings: list[SourceProblem] = field(default_factory=list)
 
 
 def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, lenient: bool = False) -> Sources:
     """Read and validate every source file; raise SourceError naming each problem's file and line.
 
-    With `allow_unreviewed`, rules whose clause wording changed since review are warnings, not errors.
+    With `allow_unreviewed`, rules whose clause wording changed since review, and a change to the
+    wording or rules that has no change note yet, are warnings, not errors (previews, the CLI).
     `lenient` reads an older version from git for comparison (`build.py impact`): fields added to the
     format since are given their old meaning, and rules that can never apply are not an error there.
     """
@@ -50,7 +53,13 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
     if not lenient:
         raise_if_any(reachability_problems(rules, rules_path))
     stale = fingerprint_problems(rules.citations, policy, rules_path)
+    notes: list[ChangeNote] = []
+    if not lenient:
+        notes_problems: list[SourceProblem] = []
+        notes = load_notes(source_dir, notes_problems)
+        raise_if_any(notes_problems)
+        stale += missing_note(source_dir, notes)
     if not allow_unreviewed:
         raise_if_any(stale)
     rules.data["source_digest"] = source_digest(source_dir)
-    return Sources(policy, glossary, related, rules, situations, staff_words, warnings=stale)
+    return Sources(policy, glossary, related, rules, situations, staff_words, notes, warnings=stale)

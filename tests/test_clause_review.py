@@ -19,6 +19,17 @@ def change_wording(project: Path) -> None:
     policy.write_text(policy.read_text(encoding="utf-8").replace(*CHANGED), encoding="utf-8")
 
 
+def write_note(project: Path, summary: str, date: str = "2026-03-02") -> None:
+    """What the comms team does after a change: a note for staff at the top, then `build.py note`."""
+    notes = project / "policy_source" / "changes.yaml"
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("changes:\n", f"changes:\n  - date: {date}\n    summary: >-\n      {summary}\n\n", 1),
+                     encoding="utf-8")
+    recorded = subprocess.run([sys.executable, str(project / "build.py"), "note"], cwd=project,
+                              capture_output=True, text=True)
+    assert recorded.returncode == 0, recorded.stderr
+
+
 def test_a_changed_clause_names_every_rule_that_cites_it(copy_project) -> None:
     project = copy_project()
     change_wording(project)
@@ -55,7 +66,23 @@ def test_review_records_the_new_wording_and_clears_the_check(copy_project) -> No
     after = rules.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and "reviewed:" in changed[0][1], "review changes only the fingerprint line"
+    # Reviewed, but staff have not been told what changed: check asks for a change note, with file and fix.
+    unexplained = run(project, "check")
+    assert unexplained.returncode == 1
+    assert "policy_source/changes.yaml:1: the policy's wording or the wizard's rules changed, but no change " \
+           "note says what the change means for staff" in unexplained.stderr
+    assert "Fix: add a note at the top of 'changes:'" in unexplained.stderr and "build.py note" in unexplained.stderr
+    write_note(project, "Posts are described as usually permanent, not always.")
     assert run(project, "check").returncode == 0
+    notes = (project / "policy_source" / "changes.yaml").read_text(encoding="utf-8")
+    assert "usually permanent, not always.\n    sources: " in notes
+
+
+def test_note_refuses_to_move_an_older_note_to_a_new_change(copy_project) -> None:
+    project = copy_project()
+    change_wording(project)
+    refused = run(project, "note")
+    assert refused.returncode == 2 and "add a new note for this change" in refused.stderr
 
 
 def test_allow_unreviewed_warns_instead_of_failing(copy_project) -> None:

@@ -13,6 +13,7 @@ import pytest
 from sitegen.diagram import interview_steps, render_svg
 from sitegen.impact import compare
 from tests.html_text import read_html
+from tests.test_clause_review import write_note
 from tests.test_publishing import git
 from wizard import Engine
 from wizard.graph import complete_paths, export_graph
@@ -46,6 +47,7 @@ NEW_TOOL_RULE = '''    when: {capacity: business, new_tool: ["yes", unsure]}
     ask: your department's Communications or Public Affairs Officer or designate
 '''
 PROCEDURES_RULE = '''  - id: departmental-procedures
+    title: Your department needs its own procedures
     text: >-
       Your department must have its own policy and procedures for staff training and awareness
       before it uses social media.
@@ -152,11 +154,13 @@ def test_the_history_page_shows_what_a_rules_change_did(repo: Path) -> None:
         text = situations.read_text(encoding="utf-8")                         # (rightly) stop this build
         situations.write_text(re.sub(r"\n  publish: \[[^]]*\]", "", text), encoding="utf-8")
     edit_rules(repo, NEW_TOOL_RULE, '''    when: {capacity: business, new_tool: ["yes", unsure]}\n''')
+    write_note(repo, "Using a new tool no longer needs approval first.")
     git(repo, "commit", "-q", "-am", "Relax the new-tool rule")
     done = subprocess.run([sys.executable, str(repo / "build.py"), "build"], cwd=repo, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     text = " ".join((repo / "site" / "history" / "index.html").read_text().split())
     assert "situations now get Allowed instead of Approval required." in text
+    assert "Using a new tool no longer needs approval first." in text
 
 
 def test_the_diagram_has_every_question_and_verdict_the_graph_reaches(engine: Engine, site_dir: Path) -> None:

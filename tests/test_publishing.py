@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.html_text import article_text, read_html
-from tests.test_clause_review import change_wording
+from tests.test_clause_review import change_wording, write_note
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -84,7 +84,8 @@ def repository(copy_project) -> Path:
     change_wording(project)  # "Submissions are often permanent." becomes "... usually permanent."
     subprocess.run([sys.executable, str(project / "build.py"), "review", "caution-permanent"], cwd=project, check=True,
                    capture_output=True)
-    git(project, "commit", "-q", "-am", "Definitions: say submissions are usually permanent")
+    write_note(project, "Posts are now described as usually permanent rather than often permanent.")
+    git(project, "commit", "-q", "-am", "fix typo in defs")
     return project
 
 
@@ -92,10 +93,13 @@ def test_the_history_page_lists_a_change(repository: Path) -> None:
     build(repository)
     page = (repository / "site" / "history" / "index.html").read_text()
     text = article_text(page)
-    newest, oldest = text.index("usually permanent"), text.index("Publish the policy sources")
+    newest, oldest = text.index("usually permanent"), text.index("the policy published")
     assert newest < oldest, "most recent first"
-    assert "2026-03-02: Definitions: say submissions are usually permanent" in text
-    assert "Clause Definitions, paragraph 4, item 1 (caution-permanent) changed." in text
+    assert "Posts are now described as usually permanent rather than often permanent." in text
+    assert "fix typo in defs" not in text, "never a commit message"
+    # The changed clause, old and new wording side by side.
+    row = text[text.index("Definitions, paragraph 4, item 1 (changed)"):]
+    assert row.index("Submissions are often permanent.") < row.index("Submissions are usually permanent.")
     links = [a["href"] for tag, a in read_html(page).tags if tag == "a"]
     assert "../policy/#caution-permanent" in links
     assert "policy_source/rules.yaml" in text, "the reviewed fingerprints are part of the change"

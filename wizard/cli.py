@@ -66,9 +66,12 @@ def _compile_from_source() -> dict:
 
     print("Compiling the rules from policy_source/ ...", file=sys.stderr, flush=True)
     try:
-        data = load_sources().rules.data
+        sources = load_sources(allow_unreviewed=True)  # a change still under review can be tried out
     except SourceError as error:
         raise UsageError(f"The rules could not be compiled:\n{error}\nFix policy_source/ and try again.") from None
+    for warning in sources.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    data = sources.rules.data
     try:  # a cache only: a read-only checkout still answers
         COMPILED_RULES.parent.mkdir(parents=True, exist_ok=True)
         partial = COMPILED_RULES.with_suffix(f".{os.getpid()}.tmp")
