@@ -22,7 +22,9 @@ def site_pages(site_dir: Path) -> list[str]:
 
 def axe_violations(page: Page) -> list[str]:
     """Run axe-core (pinned in package.json) in the page; one line per violation and element."""
-    # Let running transitions end first (the theme's header fades its title while the page scrolls).
+    # Let running transitions end first (the theme's header fades its title while the page scrolls,
+    # a moment after focus moves).
+    page.wait_for_timeout(250)
     page.evaluate("""() => Promise.all(document.getAnimations()
         .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)  // not the loading spinner
         .map(a => a.finished.catch(() => null)))""")

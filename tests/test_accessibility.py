@@ -135,3 +135,33 @@ def test_focus_is_visible_and_never_trapped(page: Page, site_url: str) -> None:
             break
     else:
         pytest.fail("keyboard focus never left the wizard")
+
+
+def test_every_page_in_the_dark_palette_has_no_axe_violations(browser, site_url: str, site_dir: Path) -> None:
+    """The palette follows the reader's system setting; the dark one must pass as well as the light one."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    found = {}
+    for path in site_pages(site_dir):
+        page.goto(f"{site_url}{path}")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", path
+        found[path] = axe_violations(page)
+    for verdict, answers in VERDICT_EXAMPLES.items():
+        page.goto(f"{site_url}wizard/#{fragment(answers)}")
+        expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", verdict, timeout=PYODIDE)
+        found[f"wizard result {verdict}"] = axe_violations(page)
+    page.goto(f"{site_url}wizard/#capacity=business&discloses_personal_info=no")
+    screen(page).locator("input[name=city_equipment]").check()
+    found["checkbox screen, chosen"] = axe_violations(page)
+    page.locator("#wizard-next").click()
+    page.locator("#wizard-next").click()
+    found["error summary"] = axe_violations(page)
+    context.close()
+    assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_the_reader_can_switch_palettes(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("[data-md-component=palette] label:visible").first.click()  # the header's toggle
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", before)
