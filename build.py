@@ -66,6 +66,8 @@ def main(argv: list[str]) -> int:
     setup_env.reexec_in_venv()
     if args.command in ("test", "bench"):
         setup_env.ensure_chromium()
+    if args.command == "test":
+        setup_env.ensure_java()
     from sitegen import commands  # imports PyYAML, Jinja2 and MkDocs: only inside the venv
 
     return commands.run(args)

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitegen import browser_assets, offline_assets, search_index  # noqa: E402
+from sitegen import browser_assets, offline_assets, search_index, theme_fixes  # noqa: E402
 from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
 from sitegen.errors import SourceError  # noqa: E402
 from sitegen.history import last_updated  # noqa: E402
@@ -92,8 +92,21 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Make defined terms reachable by keyboard, so their definitions show on focus, not only hover."""
-    return re.sub(r"<abbr title=", '<abbr tabindex="0" title=', html)
+    """Make defined terms reachable by keyboard, so their definitions show on focus, not only hover.
+
+    Not inside a link: the link itself takes the focus there (and HTML forbids a focusable
+    element inside another)."""
+    html = re.sub(r"<abbr title=", '<abbr tabindex="0" title=', html)
+    return re.sub(r"<a\b[^>]*>.*?</a>", lambda link: link.group(0).replace('<abbr tabindex="0" ', "<abbr "),
+                  html, flags=re.DOTALL)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """The theme's markup, fixed where the validators ask (sitegen/theme_fixes.py)."""
+    try:
+        return theme_fixes.fix_page(output)
+    except theme_fixes.ThemeChangedError as error:
+        raise PluginError(str(error)) from None
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -31,8 +31,8 @@ def _up_to_date(stamp: Path, digest: str) -> bool:
     return stamp.exists() and stamp.read_text().strip() == digest
 
 
-def _run(command: list[str], step: str) -> None:
-    result = subprocess.run(command, cwd=ROOT)
+def _run(command: list[str], step: str, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})})
     if result.returncode != 0:
         sys.exit(f"Set-up failed while {step} (exit {result.returncode}). "
                  f"Fix the problem above and run the same command again; finished steps are kept.")
@@ -65,8 +65,10 @@ def ensure_npm_packages() -> None:
     if npm is None:
         sys.exit("npm was not found. Install Node.js 20 or later with npm (Debian: apt-get install -y nodejs npm), "
                  "then run the same command again.")
-    say("Installing pinned npm packages from package-lock.json (Pyodide, axe-core)")
-    _run([npm, "ci", "--no-audit", "--no-fund"], "installing npm packages")
+    say("Installing pinned npm packages from package-lock.json (Pyodide; axe-core, pa11y and the Nu HTML "
+        "checker for the tests)")
+    # pa11y's puppeteer would download a browser of its own: the tests give it the system Chromium.
+    _run([npm, "ci", "--no-audit", "--no-fund"], "installing npm packages", {"PUPPETEER_SKIP_DOWNLOAD": "1"})
     stamp.write_text(digest)
 
 
@@ -78,17 +80,30 @@ def find_chromium() -> str | None:
     return next((c for c in CHROMIUM_CANDIDATES if Path(c).exists()), None)
 
 
+def _apt_install(package: str, why: str) -> bool:
+    """Install a Debian package when we may (root with apt-get); False when we may not."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    say(f"Installing Debian's {package} for {why} (first run only)")
+    _run(["apt-get", "update", "-qq"], "updating the package lists")
+    _run(["apt-get", "install", "-y", "-qq", package], f"installing {package}")
+    return True
+
+
 def ensure_chromium() -> None:
     """The browser tests need a system Chromium; install Debian's when we may, else say how."""
-    if find_chromium():
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Debian's chromium for the browser tests (about a minute, first run only)")
-        _run(["apt-get", "update", "-qq"], "updating the package lists")
-        _run(["apt-get", "install", "-y", "-qq", "chromium"], "installing chromium")
+    if find_chromium() or _apt_install("chromium", "the browser tests"):
         return
     sys.exit("The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) "
              "or set CHROMIUM_PATH to a Chromium binary, then run the same command again.")
+
+
+def ensure_java() -> None:
+    """The W3C Nu HTML checker (vnu-jar) in the tests runs on Java; install Debian's when we may."""
+    if shutil.which("java") or _apt_install("default-jre-headless", "the HTML checker"):
+        return
+    sys.exit("The HTML validation tests need Java. Install it (Debian/Ubuntu: sudo apt-get install -y "
+             "default-jre-headless), then run the same command again.")
 
 
 def reexec_in_venv() -> None:

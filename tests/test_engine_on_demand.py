@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -62,4 +63,16 @@ def test_the_wizard_page_starts_the_engine_at_once(browser: Browser, site_url: s
     assert page.evaluate("window.__wizardEngine.status") in ("starting", "ready")
     page.wait_for_timeout(300)
     assert any("/pyodide/" in url for url in requests)
+    context.close()
+
+
+def test_a_result_asked_for_while_pyodide_still_downloads_is_not_lost(browser: Browser, site_url: str) -> None:
+    """The worker takes requests from its first moment, even while its Pyodide loader is on the way."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/pyodide.mjs", lambda route: (time.sleep(1.5), route.continue_()))
+    page.goto(f"{site_url}wizard/#capacity=peers&discloses_city_business=no&discloses_third_party=no"
+              "&discloses_personal_info=no&speaks_for_city=no&identifies_city=no&city_equipment=no"
+              "&restricted_community=no")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
     context.close()

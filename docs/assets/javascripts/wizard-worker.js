@@ -7,7 +7,9 @@ const params = new URL(import.meta.url).searchParams;
 const SITE = new URL("../../", import.meta.url);
 const PYODIDE_URL = new URL(params.get("pyodide") || "pyodide/", SITE).href;
 const ENGINE_URL = new URL(params.get("engine") || "assets/wizard/", SITE).href;
-const { loadPyodide } = await import(`${PYODIDE_URL}pyodide.mjs`);
+// No top-level await: the module must finish evaluating (and set onmessage below) at once, or a
+// request the page sends while Pyodide's loader is still downloading could be dispatched to no one.
+const loader = import(`${PYODIDE_URL}pyodide.mjs`);
 const APP_DIR = "/home/pyodide/wizard-app";
 const messageOf = (error) => String((error && error.message) || error);
 
@@ -29,9 +31,11 @@ console.warn = (...args) => {
 // (for example a Content-Security-Policy without 'wasm-unsafe-eval').
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-const start = (options) =>
+const start = async (options) => {
+  const { loadPyodide } = await loader;
   // packageBaseUrl: never fall back to Pyodide's CDN (the engine loads no packages anyway).
-  Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failedStart]);
+  return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failedStart]);
+};
 
 const sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
   .map((byte) => byte.toString(16).padStart(2, "0")).join("");

@@ -1,0 +1,38 @@
+"""Small fixes to mkdocs-material's markup that the validators (W3C Nu checker, pa11y, axe) ask for.
+
+Made after each page is rendered, so the theme's templates stay untouched. Each fix names the exact
+markup it expects: when a theme upgrade changes that markup, the build fails here and says which
+fix to review, rather than the fix silently stopping.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (what it fixes, the theme's markup, the fixed markup, whether every page must have it)
+FIXES = (
+    ("the search dialog has no accessible name (axe: aria-dialog-name)",
+     '<div class="md-search" data-md-component="search" role="dialog">',
+     '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search the site">', True),
+    ("the search form has no submit button (pa11y, HTML_CodeSniffer H32.2)",
+     '<form class="md-search__form" name="search">',
+     '<form class="md-search__form" name="search"><button type="submit" class="visually-hidden" tabindex="-1">'
+     'Search</button>', True),
+    ("the table of contents' toggle has no label of its own (pa11y, HTML_CodeSniffer F68)",
+     '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">',
+     '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc" aria-label="Table of contents">', False),
+)
+EMPTY_TABINDEX = re.compile(r'(<label\b[^>]*?) tabindex=""')  # navigation.sections' labels (Nu checker)
+
+
+class ThemeChangedError(Exception):
+    """The theme's markup is not what a fix expects: review sitegen/theme_fixes.py after an upgrade."""
+
+
+def fix_page(html: str) -> str:
+    for what, theme, fixed, everywhere in FIXES:
+        if theme in html:
+            html = html.replace(theme, fixed)
+        elif everywhere:
+            raise ThemeChangedError(f"mkdocs-material's markup changed; review the fix for: {what}")
+    return EMPTY_TABINDEX.sub(r"\1", html)
