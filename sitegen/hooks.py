@@ -101,6 +101,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                   html, flags=re.DOTALL)
 
 
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """404.html is rendered as a template, not a page: it gets the same fixes."""
+    return theme_fixes.fix_page(output_content) if template_name == "404.html" else output_content
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The theme's markup, fixed where the validators ask (sitegen/theme_fixes.py)."""
     try:

@@ -18,6 +18,10 @@ FIXES = (
      '<form class="md-search__form" name="search">',
      '<form class="md-search__form" name="search"><button type="submit" class="visually-hidden" tabindex="-1">'
      'Search</button>', True),
+    ("the palette toggle's form has no submit button (pa11y, HTML_CodeSniffer H32.2)",
+     '<form class="md-header__option" data-md-component="palette">',
+     '<form class="md-header__option" data-md-component="palette"><button type="submit" class="visually-hidden" '
+     'tabindex="-1">Apply</button>', True),
     ("the table of contents' toggle has no label of its own (pa11y, HTML_CodeSniffer F68)",
      '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">',
      '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc" aria-label="Table of contents">', False),
