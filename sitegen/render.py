@@ -50,13 +50,13 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def wizard_data(rules: dict[str, Any]) -> dict[str, Any]:
+def wizard_data(rules: dict[str, Any], engine: Engine | None = None) -> dict[str, Any]:
     """What the wizard page needs before Pyodide is ready: questions, screens and the interview graph."""
     questions = [{"key": q["key"], "text": q["text"], "help": q["help"], "clause": q["clause"],
                   "statement": q.get("statement"),
                   "answers": [{"value": a["value"], "label": a["label"]} for a in q["answers"]]}
                  for q in rules["questions"]]
-    graph = export_graph(Engine(Rules.from_dict(rules)))
+    graph = export_graph(engine or Engine(Rules.from_dict(rules)))
     plan = screen_plan(graph, rules["screens"])
     return {"questions": questions, "screens": rules["screens"], "graph": graph, "plan": plan,
             "most_screens": plan["most"][str(graph["root"])],
@@ -82,8 +82,8 @@ def render_pages(sources: Sources) -> dict[str, str]:
     rules = sources.rules.data
     labels = {v["id"]: v["label"] for v in rules["verdicts"]}
     env.globals["verdict_label"] = lambda verdict_id: f"**{labels[verdict_id]}**"
-    wizard = wizard_data(rules)
-    engine = Engine(Rules.from_dict(rules))
+    engine = Engine(Rules.from_dict(rules))  # one engine: its interview states are built once for every page
+    wizard = wizard_data(rules, engine)
     steps = interview_steps(engine)
     examples = [worked(s, engine) for s in sources.situations if "example" in s.publish]
     quiz = {"situations": [worked(s, engine) for s in sources.situations if "self-check" in s.publish],
