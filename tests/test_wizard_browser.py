@@ -161,7 +161,7 @@ def test_the_page_embeds_the_graph_and_screens_the_engine_exports(site_dir: Path
 def test_the_first_question_is_in_the_html(site_dir: Path) -> None:
     page = read_html((site_dir / "wizard" / "index.html").read_text(encoding="utf-8"))
     fieldsets = [a for tag, a in page.tags if tag == "fieldset"]
-    radios = [a for tag, a in page.tags if tag == "input" and a.get("type") == "radio"]
+    radios = [a for tag, a in page.tags if tag == "input" and a.get("name") == "capacity"]  # not the palette toggle
     labels = {a["for"] for tag, a in page.tags if tag == "label" and "for" in a}
     assert fieldsets[0]["data-question"] == "capacity"
     assert [r["value"] for r in radios] == ["personal", "business", "peers"]
