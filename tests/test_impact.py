@@ -14,7 +14,7 @@ from sitegen.diagram import interview_steps, render_svg
 from sitegen.impact import compare
 from tests.html_text import read_html
 from tests.test_clause_review import write_note
-from tests.test_publishing import git
+from tests.test_publishing import as_repository, git
 from wizard import Engine
 from wizard.graph import complete_paths, export_graph
 
@@ -22,12 +22,7 @@ from wizard.graph import complete_paths, export_graph
 @pytest.fixture
 def repo(copy_project) -> Path:
     """A copy of the project as a git repository with one commit."""
-    project = copy_project()
-    (project / ".gitignore").write_text(".venv\nnode_modules\nsite\nbuild\n")
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "The policy sources")
-    return project
+    return as_repository(copy_project())
 
 
 def impact(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

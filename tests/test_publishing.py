@@ -73,14 +73,19 @@ def build(project: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture
-def repository(copy_project) -> Path:
-    """A copy of the project as a git repository with two commits: the sources, then a wording change."""
-    project = copy_project()
-    (project / ".gitignore").write_text(".venv\nnode_modules\nsite\n")
+def as_repository(project: Path) -> Path:
+    """Make a throw-away copy of the project a git repository on `main`, its files in one commit."""
+    (project / ".gitignore").write_text(".venv\nnode_modules\nsite\nbuild\n")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "Publish the policy sources")
+    return project
+
+
+@pytest.fixture
+def repository(copy_project) -> Path:
+    """A copy of the project as a git repository with two commits: the sources, then a wording change."""
+    project = as_repository(copy_project())
     change_wording(project)  # "Submissions are often permanent." becomes "... usually permanent."
     subprocess.run([sys.executable, str(project / "build.py"), "review", "caution-permanent"], cwd=project, check=True,
                    capture_output=True)

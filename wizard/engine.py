@@ -15,7 +15,7 @@ tests, the benchmark and the impact report evaluate every combination of answers
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.conditions import Answers, Decisions, Predicate, holds, matched, predicate_keys
@@ -69,7 +69,12 @@ class Result:
     decisive: list[str] = field(default_factory=list)  # obligations that set a verdict stricter than the least
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The result as JSON-ready data (the CLI's --json and the browser); by hand, since
+        dataclasses.asdict deep-copies every value and the browser asks on every verdict."""
+        items = lambda applied: [{**vars(a), "because": [vars(r) for r in a.because]} for a in applied]  # noqa: E731
+        return {"verdict": self.verdict, "next": self.next, "obligations": items(self.obligations),
+                "unclear": items(self.unclear), "ignored": list(self.ignored), "answers": dict(self.answers),
+                "implied": list(self.implied), "decisive": list(self.decisive)}
 
 
 @dataclass(eq=False)

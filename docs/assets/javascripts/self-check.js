@@ -7,21 +7,7 @@
 (() => {
   "use strict";
 
-  const el = (tag, attributes = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value === false || value === null || value === undefined) continue;
-      if (name === "class") node.className = value;
-      else node.setAttribute(name, value === true ? "" : value);
-    }
-    node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
-    return node;
-  };
-  const button = (text, onClick, attributes = {}) => {
-    const node = el("button", { type: "button", class: "md-button", ...attributes }, text);
-    node.addEventListener("click", onClick);
-    return node;
-  };
+  const { el, button } = window.siteDom; // dom.js
 
   class SelfCheck {
     constructor(root, data) {
@@ -130,7 +116,7 @@
           name),
         el("div", { class: "wizard-actions" },
           el("button", { type: "submit", class: "md-button md-button--primary" }, "Show my record of completion"),
-          button("Start again", () => { this.chosen = []; this.show(0); })));
+          button("Start again", () => { this.chosen = []; this.show(0); }, { class: "md-button" })));
       name.setAttribute("aria-describedby", "self-check-name-hint");
       form.addEventListener("submit", (event) => { event.preventDefault(); this.record(name.value.trim()); });
       this.screen(
@@ -165,7 +151,8 @@
           el("p", { class: "self-check-private" }, "This record was made in the reader's web browser. Nothing ",
             "entered or chosen in the self-check, the name included, was sent or recorded anywhere else.")),
         el("div", { class: "wizard-actions" }, print,
-          button("Back to your score", () => { this.root.classList.remove("self-check--record"); this.score(); })));
+          button("Back to your score", () => { this.root.classList.remove("self-check--record"); this.score(); },
+            { class: "md-button" })));
     }
   }
 

@@ -12,23 +12,7 @@
   const engine = window.__wizardEngine; // started from <head> by wizard-engine.js
   const SITE_ROOT = engine.siteRoot;
 
-  /* ---------------------------------------------------------------- small DOM helpers */
-
-  const el = (tag, attributes = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value === false || value === null || value === undefined) continue;
-      if (name === "class") node.className = value;
-      else node.setAttribute(name, value === true ? "" : value);
-    }
-    node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
-    return node;
-  };
-  const button = (text, onClick, attributes = {}) => {
-    const node = el("button", { type: "button", ...attributes }, text);
-    node.addEventListener("click", onClick);
-    return node;
-  };
+  const { el, button } = window.siteDom; // dom.js
   const sentence = (items) => items.length < 2 ? items.join("")
     : `${items.slice(0, -1).join("; ")} and ${items[items.length - 1]}`;
 
