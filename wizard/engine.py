@@ -144,10 +144,6 @@ class Engine:
         """Whether the known answers already settle the strictest verdict, so nothing else can matter."""
         return any(self._decide.settled(p, known) is True for p in self._strictest_predicates)
 
-    def matters(self, key: str, known: Answers) -> bool:
-        """Whether answering `key` can still change some obligation, verdict or note, given `known`."""
-        return not self.verdict_settled(known) and self._can_change(key, known)
-
     def _can_change(self, key: str, known: Answers) -> bool:
         """Whether some answer to `key` decides an obligation, verdict or note differently from another."""
         return any(self._decide.changes(predicate, key, known) for predicate in self._predicates_of[key])
@@ -177,8 +173,7 @@ class Engine:
         if cache_key in self._steps:
             return self._steps[cache_key]
         done = self.verdict_settled(known)
-        next_key = None if done else next(
-            (key for key in self._asked if key not in known and self._can_change(key, known)), None)
+        next_key = self.next_question(known)
         ignores = frozenset(implied).union(
             k for k in self.questions if k not in known and (done or not self._can_change(k, known)))
         obligations, unclear = self._what_applies(known, implied)
