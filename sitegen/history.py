@@ -80,14 +80,19 @@ def _clause_changes(commit: str, parent: str | None, root: Path) -> list[ClauseC
     return changes
 
 
-def _note_for(commit: str, notes: dict[str, str], root: Path) -> str | None:
-    """The change note whose recorded sources are the wording and rules as this commit left them."""
-    texts = {}
-    for name in DESCRIBED:
+def source_files_at(commit: str, names: tuple[str, ...], root: Path = ROOT) -> dict[str, bytes]:
+    """The given policy_source/ files as they were at a commit (those that existed), as bytes."""
+    files = {}
+    for name in names:
         shown = subprocess.run(["git", "-C", str(root), "show", f"{commit}:policy_source/{name}"], capture_output=True)
         if shown.returncode == 0:
-            texts[name] = shown.stdout
-    return notes.get(sources_fingerprint(texts))
+            files[name] = shown.stdout
+    return files
+
+
+def _note_for(commit: str, notes: dict[str, str], root: Path) -> str | None:
+    """The change note whose recorded sources are the wording and rules as this commit left them."""
+    return notes.get(sources_fingerprint(source_files_at(commit, DESCRIBED, root)))
 
 
 def policy_history(root: Path = ROOT, notes: list[ChangeNote] | None = None) -> list[Change]:

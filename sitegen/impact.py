@@ -23,6 +23,7 @@ from typing import Any
 
 from sitegen.digest import SOURCE_FILES
 from sitegen.errors import SourceError
+from sitegen.history import source_files_at
 from sitegen.sources import load_sources
 from wizard.engine import Engine, Result
 from wizard.model import Rules
@@ -106,11 +107,8 @@ def rules_at(root: Path, ref: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="policy-impact-") as scratch:
         source_dir = Path(scratch) / "policy_source"
         source_dir.mkdir()
-        for name in SOURCE_FILES:
-            done = subprocess.run(["git", "-C", str(root), "show", f"{commit}:policy_source/{name}"],
-                                  capture_output=True)
-            if done.returncode == 0:
-                (source_dir / name).write_bytes(done.stdout)
+        for name, content in source_files_at(commit, SOURCE_FILES, root).items():
+            (source_dir / name).write_bytes(content)
         return load_rules_from(source_dir, f"the sources at {ref} ({commit[:10]})")
 
 

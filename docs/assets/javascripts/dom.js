@@ -20,5 +20,19 @@ window.siteDom = (() => {
     return node;
   };
 
-  return { el, button };
+  /* Start a page's script on every page view, instant navigation included: once per element whose
+     `data-<key>` holds its JSON data. */
+  const onEveryPage = (id, key, start) => {
+    const init = () => {
+      const root = document.getElementById(id);
+      if (!root || !root.dataset[key] || root.dataset.started) return;
+      root.dataset.started = "true";
+      start(root, JSON.parse(root.dataset[key]));
+    };
+    if (typeof document$ !== "undefined") document$.subscribe(init); // mkdocs-material, incl. instant navigation
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+    else init();
+  };
+
+  return { el, button, onEveryPage };
 })();

@@ -7,7 +7,7 @@
 (() => {
   "use strict";
 
-  const { el, button } = window.siteDom; // dom.js
+  const { el, button, onEveryPage } = window.siteDom; // dom.js
 
   class SelfCheck {
     constructor(root, data) {
@@ -156,13 +156,5 @@
     }
   }
 
-  const init = () => {
-    const root = document.getElementById("self-check");
-    if (!root || !root.dataset.selfCheck || root.dataset.started) return;
-    root.dataset.started = "true";
-    new SelfCheck(root, JSON.parse(root.dataset.selfCheck)).start();
-  };
-  if (typeof document$ !== "undefined") document$.subscribe(init); // mkdocs-material, incl. instant navigation
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  onEveryPage("self-check", "selfCheck", (root, data) => new SelfCheck(root, data).start());
 })();

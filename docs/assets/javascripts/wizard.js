@@ -12,7 +12,7 @@
   const engine = window.__wizardEngine; // started from <head> by wizard-engine.js
   const SITE_ROOT = engine.siteRoot;
 
-  const { el, button } = window.siteDom; // dom.js
+  const { el, button, onEveryPage } = window.siteDom; // dom.js
   const sentence = (items) => items.length < 2 ? items.join("")
     : `${items.slice(0, -1).join("; ")} and ${items[items.length - 1]}`;
 
@@ -445,13 +445,5 @@
 
   /* ---------------------------------------------------------------- start on every page view */
 
-  const init = () => {
-    const root = document.getElementById("wizard");
-    if (!root || !root.dataset.wizard || root.dataset.started) return;
-    root.dataset.started = "true";
-    new Wizard(root, JSON.parse(root.dataset.wizard)).start();
-  };
-  if (typeof document$ !== "undefined") document$.subscribe(init); // mkdocs-material, incl. instant navigation
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  onEveryPage("wizard", "wizard", (root, data) => new Wizard(root, data).start());
 })();
