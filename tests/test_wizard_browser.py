@@ -521,6 +521,30 @@ def test_a_search_result_link_is_not_mistaken_for_answers(page: Page, site_url: 
     expect(page.locator("#wizard-error")).to_be_hidden()
 
 
+
+def test_the_skip_link_and_the_heading_link_keep_the_result(page: Page, site_url: str) -> None:
+    """Following an in-page link (the first Tab stop, or the title's ¶) moves the reader, not the answers."""
+    page.goto(f"{site_url}wizard/#{fragment(APPROVAL)}")
+    result = page.locator("#wizard-result")
+    expect(result).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_be_focused()  # the next Tab goes on from the content, as a skip link should
+    page.locator("h1 .headerlink").click()
+    expect(page.locator("#wizard-error")).to_be_hidden()
+    expect(result).to_be_visible()
+    expect(result).to_have_attribute("data-verdict", "approval-required")
+    assert page.url.endswith(f"/wizard/#{fragment(APPROVAL)}")  # a reload or a copied link keeps them
+    page.reload()
+    expect(result).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+
+
+def test_a_link_to_the_title_starts_at_the_first_question(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}wizard/#am-i-allowed-to-post-this")
+    expect(question(page)).to_have_attribute("data-question", "capacity")
+    expect(page.locator("#wizard-error")).to_be_hidden()
+
 def test_query_string_answers_move_into_the_fragment(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}wizard/?capacity=peers&identifies_city=yes")
     expect(question(page)).to_have_attribute("data-question", "discloses_city_business")

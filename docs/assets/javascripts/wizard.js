@@ -54,6 +54,8 @@
         this.render(true);
       };
       window.addEventListener("popstate", this.onPopState);
+      this.onLinkClick = (event) => { if (!this.detached()) this.goToPlace(event); };
+      document.addEventListener("click", this.onLinkClick, true); // before the theme's instant navigation
       this.stopListening = engine.onChange(() => this.engineChanged());
       const preselected = this.form.querySelector("input[type=radio]:checked"); // chosen before the script ran
       this.load();
@@ -67,6 +69,7 @@
     detached() {
       if (this.root.isConnected) return false;
       window.removeEventListener("popstate", this.onPopState);
+      document.removeEventListener("click", this.onLinkClick, true);
       this.stopListening();
       return true;
     }
@@ -79,7 +82,7 @@
       if ([...query.keys()].length) history.replaceState(null, "", `${location.pathname}#${query}`);
       this.answers = new Map();
       this.errors = [];
-      const params = new URLSearchParams(location.hash.slice(1));
+      const params = new URLSearchParams(this.placeOnPage() ? "" : location.hash.slice(1));
       for (const [key, value] of params) {
         const question = this.questions.get(key);
         if (!question) {
@@ -120,6 +123,40 @@
       return { screens, path, next: null };
     }
 
+    /* A fragment that names an element of this page (the skip link's target, a heading's ¶ link)
+       is a place to scroll to, not answers. */
+    placeOnPage(hash = location.hash) {
+      const id = hash.slice(1);
+      if (!id || id.includes("=")) return null;
+      try {
+        return document.getElementById(decodeURIComponent(id));
+      } catch { // a malformed %-escape: not an element id
+        return null;
+      }
+    }
+
+    /* The skip link and the title's ¶ move the reader to a place on the page. Followed as links they
+       would replace the answers in the address, so the wizard moves focus there itself. Its own links
+       (the error summary's) handle themselves. */
+    goToPlace(event) {
+      const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+      if (!link || link.target || this.root.contains(link) || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const url = new URL(link.href);
+      if (url.origin !== location.origin || url.pathname !== location.pathname) return;
+      const place = this.placeOnPage(url.hash);
+      if (!place) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (!place.matches("a[href], button, input, select, textarea, [tabindex]")) place.setAttribute("tabindex", "-1");
+      place.focus({ preventScroll: true });
+      place.scrollIntoView();
+    }
+
+    address(answers) {
+      const fragment = this.fragment(answers);
+      return fragment ? `${location.pathname}#${fragment}` : location.pathname;
+    }
+
     fragment(answers) {
       return this.data.questions.filter((q) => answers.has(q.key))
         .map((q) => `${encodeURIComponent(q.key)}=${encodeURIComponent(answers.get(q.key))}`).join("&");
@@ -127,8 +164,7 @@
 
     commit(answers) {
       this.answers = answers;
-      const fragment = this.fragment(answers);
-      history.pushState(null, "", fragment ? `${location.pathname}#${fragment}` : location.pathname);
+      history.pushState(null, "", this.address(answers));
     }
 
     /* Continue: read the screen, or show the error summary when nothing was chosen. */
