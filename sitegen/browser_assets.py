@@ -18,7 +18,7 @@ PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 # Pyodide's core only: no package wheels, so nothing is ever fetched from a CDN.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # The modules the browser imports; the CLI (cli.py, __main__.py) stays out of the download.
-ENGINE_MODULES = ("__init__.py", "conditions.py", "engine.py", "model.py", "browser.py")
+ENGINE_MODULES = ("__init__.py", "conditions.py", "engine.py", "graph.py", "model.py", "browser.py")
 ZIP_DATE = (2010, 2, 25, 0, 0, 0)  # fixed timestamps keep the zip byte-identical between builds
 
 
@@ -70,12 +70,18 @@ def empty_stdlib() -> bytes:
     return buffer.getvalue()
 
 
+# The code that makes the snapshot and fixes its format (read back by the worker).
+SNAPSHOT_CODE = (ROOT / "sitegen" / "snapshot.mjs", ROOT / "docs" / "assets" / "javascripts" / "snapshot-delta.mjs")
+
+
 def engine_snapshot(archive: bytes) -> bytes:
     """A Pyodide memory snapshot with the engine imported, gzipped: the worker starts ~3x faster from it.
 
     Made with Node from the same engine zip; it records the zip's SHA-256, so a browser never uses a
-    snapshot of another engine or other rules (say, a stale cached copy). Shipped gzipped (31 MB to
-    6 MB) and decompressed by the worker, because many servers would not compress an unknown type.
+    snapshot of another engine or other rules (say, a stale cached copy). Its memory is stored as
+    the difference from Pyodide's starting memory (snapshot-delta.mjs), and it is shipped gzipped
+    (31 MB to 4.7 MB) and decompressed by the worker, because many servers would not compress an
+    unknown type.
     """
     node = shutil.which("node")
     if node is None:
@@ -83,10 +89,12 @@ def engine_snapshot(archive: bytes) -> bytes:
     with tempfile.TemporaryDirectory() as work:
         zip_path, output = Path(work) / "wizard.zip", Path(work) / "engine.snapshot"
         zip_path.write_bytes(archive)
-        done = subprocess.run([node, str(ROOT / "sitegen" / "snapshot.mjs"), str(PYODIDE_DIR), str(zip_path),
+        done = subprocess.run([node, str(SNAPSHOT_CODE[0]), str(PYODIDE_DIR), str(zip_path),
                                str(output), hashlib.sha256(archive).hexdigest()], capture_output=True, text=True)
         if done.returncode != 0:
-            raise RuntimeError(f"Making the wizard's Pyodide snapshot failed:\n{done.stderr[-2000:]}")
+            # Node prints the whole minified line an error came from; keep the lines a person can read.
+            readable = "\n".join(line for line in done.stderr.splitlines() if len(line) < 500)
+            raise RuntimeError(f"Making the wizard's Pyodide snapshot failed:\n{readable[-3000:]}")
         return gzip.compress(output.read_bytes(), compresslevel=9, mtime=0)
 
 
@@ -94,11 +102,13 @@ def asset_folders(archive: bytes) -> dict[str, str]:
     """Where the engine's big files live, named by version so servers can cache them for a year.
 
     Pyodide's files change only with its pinned version; the engine zip, snapshot and stub library
-    change with the rules and the engine (and the snapshot with Pyodide), so their folder is named
-    by a hash of both. A new version is a new address: no reader ever gets a stale cached copy.
+    change with the rules and the engine (and the snapshot with Pyodide and with the code that
+    writes it), so their folder is named by a hash of all three. A new version is a new address: no
+    reader ever gets a stale cached copy.
     """
     version = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
-    engine = hashlib.sha256(archive + version.encode()).hexdigest()[:12]
+    snapshot_format = b"".join(path.read_bytes() for path in SNAPSHOT_CODE)  # a new format, a new address
+    engine = hashlib.sha256(archive + version.encode() + snapshot_format).hexdigest()[:12]
     return {"pyodide": f"pyodide/{version}/", "engine": f"assets/wizard/{engine}/"}
 
 

@@ -1,13 +1,18 @@
 // Make a Pyodide memory snapshot with the wizard engine already imported, at build time.
 // Usage: node sitegen/snapshot.mjs PYODIDE_DIR ENGINE_ZIP OUTPUT ARCHIVE_SHA256
 // The worker (docs/assets/javascripts/wizard-worker.js) restores it instead of starting Python from
-// scratch, and uses it only when ARCHIVE_SHA256 matches the engine zip it downloaded.
+// scratch, and uses it only when ARCHIVE_SHA256 matches the engine zip it downloaded. The memory is
+// stored as its difference from the memory Pyodide starts with (snapshot-delta.mjs).
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { encode, watchInstantiation } from "../docs/assets/javascripts/snapshot-delta.mjs";
 
 const [pyodideDir, zipPath, output, archiveSha256] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
+let initial = null;
+watchInstantiation((memory) => { initial = new Uint8Array(memory.buffer).slice(); });
 const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, _makeSnapshot: true });
+if (initial === null) throw new Error("Pyodide's WebAssembly memory was not seen at instantiation");
 pyodide.unpackArchive(new Uint8Array(readFileSync(zipPath)), "zip", { extractDir: "/home/pyodide/wizard-app" });
 pyodide.runPython(`
 import sys
@@ -15,4 +20,4 @@ sys.path.insert(0, "/home/pyodide/wizard-app")
 import wizard.browser
 wizard.browser.ARCHIVE_SHA256 = "${archiveSha256}"
 `);
-writeFileSync(output, pyodide.makeMemorySnapshot());
+writeFileSync(output, await encode(pyodide.makeMemorySnapshot(), initial));

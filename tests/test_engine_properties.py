@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sitegen.sources import load_sources
 from wizard import AnswerError, Engine, Result
-from wizard.graph import complete_paths, export_graph
+from wizard.graph import complete_paths, export_graph, sample_paths
 
 STANDING = {"submissions-permanent", "laws-apply-online", "maintain-favourable-image", "breach-consequences",
             "report-privacy-breach"}
@@ -173,3 +173,16 @@ def test_the_json_of_a_result_holds_every_field(engine: Engine, all_results) -> 
     """to_dict is written by hand for speed: it must say exactly what the dataclasses say."""
     for _answers, result in all_results[::997]:
         assert json.dumps(result.to_dict()) == json.dumps(asdict(result))
+
+
+def test_the_warm_up_paths_are_real_complete_interviews(engine: Engine) -> None:
+    """The browser's engine evaluates these while the reader answers (wizard/browser.py): each must be
+    a path a reader could take to a verdict, and together they start from every first answer."""
+    paths = sample_paths(engine)
+    every_path = [json.dumps(path, sort_keys=True) for path in complete_paths(engine)]
+    first = engine.walk({})[2]
+    assert {path[first] for path in paths} == set(engine.values_of[first])
+    for path in paths:
+        assert json.dumps(path, sort_keys=True) in every_path
+        assert engine.evaluate(path).verdict is not None
+    assert len({result for result in (engine.evaluate(path).verdict for path in paths)}) >= 3  # varied code paths

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import statistics
+import struct
 import time
 import zipfile
 from collections.abc import Iterator
@@ -676,3 +677,36 @@ def test_a_snapshot_the_server_already_decoded_is_still_used(browser: Browser, s
     plain = gzip.decompress(next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes())
     decoded = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=plain))
     assert started_from(browser, site_url, decoded) == "snapshot"
+
+
+def test_a_snapshot_that_pyodide_would_rebuild_wrongly_is_never_used(browser: Browser, site_url: str,
+                                                                    site_dir: Path) -> None:
+    """The snapshot stores its memory as the difference from Pyodide's starting memory (the static
+    data in pyodide.asm.wasm). Rebuilt against other starting bytes (here: one byte changed in the
+    stored difference, as another Pyodide binary would give) the memory would be wrong: the worker
+    checks it against the SHA-256 the build recorded and starts Python instead."""
+    stored = bytearray(gzip.decompress(next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes()))
+    assert stored[:4] == b"HSD1"
+    start, end = struct.unpack_from("<II", stored, 4)
+    memory_at = 44 + struct.unpack_from("<I", stored, 44 + 4)[0]  # after our header, Pyodide's says where
+    stored[memory_at + (start + end) // 2] ^= 0xFF
+    changed = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=bytes(stored)))
+    assert started_from(browser, site_url, changed) == "scratch"
+
+
+def test_the_snapshot_is_used_whichever_file_arrives_first(browser: Browser, site_url: str) -> None:
+    """Pyodide's loader makes a small helper WebAssembly module of its own as soon as it loads; when
+    the loader arrives last, the worker is already watching for the interpreter's instantiation and
+    must not take the helper for it."""
+    context = browser.new_context()
+    page = context.new_page()
+    held: list[Route] = []
+    page.route("**/pyodide.mjs", lambda route: held.append(route))
+    with page.expect_request_finished(lambda request: request.url.endswith("engine.snapshot.gz")):
+        page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
+    page.wait_for_timeout(200)  # the worker reads the snapshot's headers and starts watching
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
+    assert page.evaluate("window.__wizardEngine.start") == "snapshot"
+    context.close()

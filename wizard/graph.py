@@ -33,6 +33,21 @@ def complete_paths(engine: Engine) -> Iterator[dict[str, str]]:
             stack.extend(reversed(list(children.values())))
 
 
+def sample_paths(engine: Engine) -> list[dict[str, str]]:
+    """A few complete paths that run most of the engine: one per answer to the first question, taking
+    the first or the second answer to every later question (warms up a fresh engine, see browser.py)."""
+    paths = []
+    first = engine.walk({})[2]
+    for value in engine.values_of[first] if first else []:
+        for choice in (0, 1):
+            answers = {first: value}
+            while (key := engine.walk(answers)[2]) is not None:
+                values = engine.values_of[key]
+                answers[key] = values[min(choice, len(values) - 1)]
+            paths.append(answers)
+    return paths
+
+
 def export_graph(engine: Engine) -> dict[str, Any]:
     """{"root": i, "nodes": [...]}: a node is null (complete) or [key, {value: node index}]."""
     nodes: list[Any] = []

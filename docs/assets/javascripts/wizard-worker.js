@@ -10,20 +10,19 @@ const ENGINE_URL = new URL(params.get("engine") || "assets/wizard/", SITE).href;
 // No top-level await: the module must finish evaluating (and set onmessage below) at once, or a
 // request the page sends while Pyodide's loader is still downloading could be dispatched to no one.
 const loader = import(`${PYODIDE_URL}pyodide.mjs`);
+const snapshotDelta = import("./snapshot-delta.mjs"); // fetched alongside the loader, not before it
 const APP_DIR = "/home/pyodide/wizard-app";
 const messageOf = (error) => String((error && error.message) || error);
 
 // Pyodide 314's loader catches a failed WebAssembly instantiation (the .wasm not downloaded, or
-// blocked) and only logs "wasm instantiation failed!" with console.warn; its promise never settles.
-// Watch for that warning during start-up so the reader is told instead of waiting forever.
+// blocked, or a snapshot that does not match it) and only logs "wasm instantiation failed!" with
+// console.warn; its promise never settles. Watch for that warning during each start so the reader is
+// told, or the next way to start is tried, instead of waiting forever.
 class StartFailure extends Error {}
-let startFailed;
-const failedStart = new Promise((_, reject) => { startFailed = reject; });
+let instantiationFailed = () => {};
 const warn = console.warn;
 console.warn = (...args) => {
-  if (String(args[0]).includes("wasm instantiation failed")) {
-    startFailed(new StartFailure("Pyodide's WebAssembly could not be loaded"));
-  }
+  if (String(args[0]).includes("wasm instantiation failed")) instantiationFailed();
   warn.apply(console, args);
 };
 
@@ -31,25 +30,42 @@ console.warn = (...args) => {
 // (for example a Content-Security-Policy without 'wasm-unsafe-eval').
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-const start = async (options) => {
+/* `whyFailed` names the cause when the instantiation fails (by default, the WebAssembly itself). */
+const start = async (options, whyFailed = () => new StartFailure("Pyodide's WebAssembly could not be loaded")) => {
   const { loadPyodide } = await loader;
+  const failed = new Promise((_, reject) => { instantiationFailed = () => reject(whyFailed()); });
   // packageBaseUrl: never fall back to Pyodide's CDN (the engine loads no packages anyway).
-  return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failedStart]);
+  return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failed]);
 };
 
 const sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
   .map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /* Fastest: restore the build's memory snapshot, with the engine already imported (about 3x faster
-   than starting Python). Used only if it was made from the very engine zip this site serves. */
+   than starting Python). Used only if it was made from the very engine zip this site serves, and,
+   once its memory is rebuilt from the difference it is stored as, only if that is exact. */
 async function fromSnapshot(archive) {
   if (typeof DecompressionStream !== "function") return null;
   const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL)).catch(() => null);
   if (!response || !response.ok) return null;
+  let mismatch = null;
+  let unwatch = () => {};
   try {
+    const { decode, watchInstantiation } = await snapshotDelta;
+    const delta = gunzip(response).then(decode);
+    unwatch = watchInstantiation(async (memory) => {
+      try {
+        await (await delta)?.restore(new Uint8Array(memory.buffer));
+      } catch (error) {
+        mismatch = error;
+        throw error;
+      }
+    });
     // The snapshot holds every module the engine imports: the 2.5 MB standard library zip is not needed.
     const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
-    const pyodide = await start({ _loadSnapshot: gunzip(response), stdLibURL });
+    const snapshot = delta.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
+    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL },
+      () => mismatch ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
     const browser = pyodide.pyimport("wizard.browser");
     if (browser.ARCHIVE_SHA256 !== await sha256(await archive)) return null; // a stale snapshot
     return { browser, pyodide };
@@ -57,6 +73,8 @@ async function fromSnapshot(archive) {
     if (error instanceof StartFailure) throw error; // no start would work: tell the reader
     warn.call(console, "The wizard's Pyodide snapshot could not be used; starting Python instead.", error);
     return null;
+  } finally {
+    unwatch();
   }
 }
 
@@ -90,9 +108,22 @@ const engine = (async () => {
 })();
 
 engine.then(
-  ({ start: how, memory }) => postMessage({ type: "ready", start: how, memory }),
+  ({ browser, start: how, memory }) => {
+    postMessage({ type: "ready", start: how, memory });
+    warmUp(browser.warm_up_answers().toJs());
+  },
   (error) => postMessage({ type: "failed", message: messageOf(error) }),
 );
+
+/* Evaluate a few answer sets while the reader is still answering (see warm_up_answers), one per
+   task, so a reader's own request is never held up by more than one of them. */
+function warmUp(sets) {
+  if (!sets.length) return;
+  setTimeout(() => {
+    engine.then(({ browser }) => browser.evaluate_json(sets[0])).catch(() => {});
+    warmUp(sets.slice(1));
+  });
+}
 
 onmessage = async ({ data }) => {
   try {
