@@ -679,19 +679,39 @@ def test_a_snapshot_the_server_already_decoded_is_still_used(browser: Browser, s
     assert started_from(browser, site_url, decoded) == "snapshot"
 
 
+def stored_pages(stored: bytes) -> tuple[list[int], int]:
+    """The pages of Pyodide's snapshot the file stores, and where the first one starts in it
+    (snapshot-delta.mjs: a 48-byte header, a bitmap of the 4 kB pages stored, then those pages)."""
+    length = struct.unpack_from("<I", stored, 4)[0]
+    pages = -(-length // 4096)
+    bitmap = stored[48:48 + -(-pages // 32) * 4]
+    return [page for page in range(pages) if bitmap[page >> 3] & (1 << (page & 7))], 48 + len(bitmap)
+
+
 def test_a_snapshot_that_pyodide_would_rebuild_wrongly_is_never_used(browser: Browser, site_url: str,
                                                                     site_dir: Path) -> None:
-    """The snapshot stores its memory as the difference from Pyodide's starting memory (the static
-    data in pyodide.asm.wasm). Rebuilt against other starting bytes (here: one byte changed in the
-    stored difference, as another Pyodide binary would give) the memory would be wrong: the worker
-    checks it against the SHA-256 the build recorded and starts Python instead."""
+    """The snapshot stores Python's static data as its XOR with Pyodide's starting memory (the data in
+    pyodide.asm.wasm). Rebuilt against other starting bytes (here: one byte changed in the stored
+    XOR, as another Pyodide binary would give) the memory would be wrong: the worker checks it
+    against the SHA-256 the build recorded and starts Python instead."""
     stored = bytearray(gzip.decompress(next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes()))
-    assert stored[:4] == b"HSD1"
-    start, end = struct.unpack_from("<II", stored, 4)
-    memory_at = 44 + struct.unpack_from("<I", stored, 44 + 4)[0]  # after our header, Pyodide's says where
-    stored[memory_at + (start + end) // 2] ^= 0xFF
+    assert stored[:4] == b"HSD2"
+    start, end = struct.unpack_from("<II", stored, 8)
+    pages, data = stored_pages(stored)
+    memory_at = struct.unpack_from("<I", stored, data + 4)[0]  # Pyodide's header (page 0) says where
+    index, page = next((index, page) for index, page in enumerate(pages)
+                       if memory_at + start <= page * 4096 and (page + 1) * 4096 <= memory_at + end)
+    stored[data + index * 4096 + 100] ^= 0xFF  # a byte of the static data Python changed
+    assert pages[0] == 0 and page > 0
     changed = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=bytes(stored)))
     assert started_from(browser, site_url, changed) == "scratch"
+
+
+def test_a_snapshot_cut_short_is_never_used(browser: Browser, site_url: str, site_dir: Path) -> None:
+    """A download that ends early (a proxy's size limit, say) must not hang the start."""
+    stored = gzip.decompress(next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes())
+    cut = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=stored[:len(stored) // 2]))
+    assert started_from(browser, site_url, cut) == "scratch"
 
 
 def test_the_snapshot_is_used_whichever_file_arrives_first(browser: Browser, site_url: str) -> None:

@@ -1,18 +1,22 @@
-// The wizard's Pyodide snapshot, stored as its difference from the memory Pyodide starts with.
+// The wizard's Pyodide snapshot, stored compactly and read back as it downloads.
 //
-// A Pyodide memory snapshot is the whole WebAssembly memory, including about 3 MB of the
-// interpreter's static data, which every reader already downloads inside pyodide.asm.wasm. Stored as
-// the XOR of the two, every byte Python never changed becomes a zero: about 1.4 MB less to download
-// once gzipped. The build (sitegen/snapshot.mjs, in Node) and the worker (wizard-worker.js) share
-// this module, so both read the starting memory the same way: from the instance itself, before any of
-// its code runs.
+// A Pyodide memory snapshot is the whole WebAssembly memory (31 MB), including about 3 MB of the
+// interpreter's static data, which every reader already downloads inside pyodide.asm.wasm, and about
+// 19 MB of zeros. So the file stores that static data as its XOR with Pyodide's starting memory (every
+// byte Python never changed becomes a zero: 1.4 MB less to download once gzipped), and only the 4 kB
+// pages that are not all zeros (12 MB to decompress instead of 31). The worker hands Pyodide a buffer
+// of the right size as soon as the header is read, and fills it while the WebAssembly instantiates.
+// The build (sitegen/snapshot.mjs, in Node) and the worker (wizard-worker.js) share this module, so
+// both read the starting memory the same way: from the new instance, before any of its code runs.
 //
-// File layout (little-endian): "HSD1"; u32 start and u32 end, the memory range stored as a
-// difference; 32 bytes, the SHA-256 of that range as Python left it; then Pyodide's own snapshot
-// (its header, then the memory).
+// File layout (little-endian): "HSD2"; u32 the length of Pyodide's snapshot; u32 start and u32 end,
+// the memory range stored as an XOR; 32 bytes, the SHA-256 of that range as Python left it; a bitmap
+// of the snapshot's 4 kB pages, one bit per page (set: stored), padded to 4 bytes; then the stored
+// pages in order. Pyodide's snapshot is its own header, then the memory.
 
-const MAGIC = 0x31445348; // "HSD1"
-const HEADER = 44;
+const MAGIC = 0x32445348; // "HSD2"
+const HEADER = 48;
+const PAGE = 4096;
 
 export class SnapshotMismatch extends Error {}
 
@@ -50,7 +54,21 @@ export function watchInstantiation(seen) {
   return unwatch;
 }
 
-/** The build: `snapshot` (Pyodide's) with its memory stored as the difference from `initial`. */
+const bitmapBytes = (length) => Math.ceil(Math.ceil(length / PAGE) / 32) * 4;
+
+/* Consecutive runs of stored pages: [first page, page after the last]. */
+function* runs(bitmap, pages) {
+  let page = 0;
+  while (page < pages) {
+    if (!(bitmap[page >> 3] & (1 << (page & 7)))) { page += 1; continue; }
+    const first = page;
+    while (page < pages && bitmap[page >> 3] & (1 << (page & 7))) page += 1;
+    yield [first, page];
+  }
+}
+
+/** The build: Pyodide's `snapshot`, its static data stored as the XOR with `initial` (the memory
+    Pyodide starts with), without its pages of zeros. */
 export async function encode(snapshot, initial) {
   let start = 0;
   while (start < initial.length && initial[start] === 0) start += 1;
@@ -58,36 +76,90 @@ export async function encode(snapshot, initial) {
   while (end > start && initial[end - 1] === 0) end -= 1;
   start -= start % 4; // whole 32-bit words, for a fast XOR
   end += (4 - (end % 4)) % 4;
-  const file = new Uint8Array(HEADER + snapshot.length);
-  file.set(snapshot, HEADER);
-  const at = HEADER + memoryOffset(snapshot);
-  const range = file.subarray(at + start, at + end);
+  const body = snapshot.slice();
+  if (body.length % 4) throw new Error("a Pyodide snapshot is a whole number of 32-bit words");
+  const at = memoryOffset(body);
+  const range = body.subarray(at + start, at + end);
   const digest = await sha256(range);
   xorInto(range, initial.subarray(start, end));
+  const pages = Math.ceil(body.length / PAGE);
+  const bitmap = new Uint8Array(bitmapBytes(body.length));
+  const stored = [];
+  for (let page = 0; page < pages; page += 1) {
+    const bytes = body.subarray(page * PAGE, (page + 1) * PAGE);
+    if (words(bytes).some((word) => word !== 0)) {
+      bitmap[page >> 3] |= 1 << (page & 7);
+      stored.push(bytes);
+    }
+  }
+  const file = new Uint8Array(HEADER + bitmap.length + stored.reduce((sum, bytes) => sum + bytes.length, 0));
   const header = new DataView(file.buffer);
   header.setUint32(0, MAGIC, true);
-  header.setUint32(4, start, true);
-  header.setUint32(8, end, true);
-  file.set(digest, 12);
+  header.setUint32(4, body.length, true);
+  header.setUint32(8, start, true);
+  header.setUint32(12, end, true);
+  file.set(digest, 16);
+  file.set(bitmap, HEADER);
+  let offset = HEADER + bitmap.length;
+  for (const bytes of stored) {
+    file.set(bytes, offset);
+    offset += bytes.length;
+  }
   return file;
 }
 
-/** The worker: `file` read back, or null if it is not a snapshot in this format. `snapshot` is for
-    Pyodide's `_loadSnapshot`; `restore(initial)` turns its memory back into what Python left, given
-    the new instance's memory, and throws SnapshotMismatch if the result is not exactly that. */
-export function decode(file) {
-  if (file.length < HEADER || file.byteOffset % 4 !== 0) return null;
-  const header = new DataView(file.buffer, file.byteOffset, HEADER);
-  if (header.getUint32(0, true) !== MAGIC) return null;
-  const [start, end] = [header.getUint32(4, true), header.getUint32(8, true)];
-  const snapshot = file.subarray(HEADER);
-  const at = memoryOffset(snapshot);
-  if (start % 4 || end % 4 || end < start || at + end > snapshot.length) return null;
-  const digest = file.slice(12, HEADER);
+/* Reads exact byte counts from a stream of chunks. */
+function byteReader(stream) {
+  const reader = stream.getReader();
+  let chunk = new Uint8Array(0);
+  let position = 0;
+  return async (target) => {
+    let filled = 0;
+    while (filled < target.length) {
+      if (position === chunk.length) {
+        const { value, done } = await reader.read();
+        if (done) throw new SnapshotMismatch("the snapshot file is cut short");
+        [chunk, position] = [value, 0];
+        continue;
+      }
+      const count = Math.min(chunk.length - position, target.length - filled);
+      target.set(chunk.subarray(position, position + count), filled);
+      position += count;
+      filled += count;
+    }
+  };
+}
+
+/** The worker: reads the stored snapshot from `stream` (its plain bytes). Resolves, once the header
+    is read, to null if it is not in this format, or to `snapshot`, Pyodide's snapshot being filled in
+    as the stream goes on (for `_loadSnapshot`: Pyodide needs only its size until it restores it), and
+    `restore(initial)`, which waits for the last page, turns the static data back into what Python
+    left, given the new instance's memory, and throws SnapshotMismatch unless that is exact. */
+export async function decode(stream) {
+  const read = byteReader(stream);
+  const header = new Uint8Array(HEADER);
+  await read(header);
+  const view = new DataView(header.buffer);
+  if (view.getUint32(0, true) !== MAGIC) return null;
+  const [length, start, end] = [view.getUint32(4, true), view.getUint32(8, true), view.getUint32(12, true)];
+  const digest = header.slice(16, HEADER);
+  const bitmap = new Uint8Array(bitmapBytes(length));
+  await read(bitmap);
+  const snapshot = new Uint8Array(length);
+  const filled = (async () => {
+    for (const [first, after] of runs(bitmap, Math.ceil(length / PAGE))) {
+      await read(snapshot.subarray(first * PAGE, Math.min(after * PAGE, length)));
+    }
+  })();
+  filled.catch(() => {}); // reported by restore()
   return {
     snapshot,
     async restore(initial) {
-      if (initial.length < end) throw new SnapshotMismatch("the snapshot does not fit this Pyodide's memory");
+      await filled;
+      const at = memoryOffset(snapshot);
+      if (start % 4 || end % 4 || end < start || at + end > length || initial.length < end) {
+        throw new SnapshotMismatch("the snapshot does not fit this Pyodide's memory");
+      }
       const range = snapshot.subarray(at + start, at + end);
       xorInto(range, initial.subarray(start, end));
       if (!sameBytes(await sha256(range), digest)) {

@@ -43,7 +43,7 @@ const sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("S
 
 /* Fastest: restore the build's memory snapshot, with the engine already imported (about 3x faster
    than starting Python). Used only if it was made from the very engine zip this site serves, and,
-   once its memory is rebuilt from the difference it is stored as, only if that is exact. */
+   once its memory is rebuilt from the way it is stored (snapshot-delta.mjs), only if that is exact. */
 async function fromSnapshot(archive) {
   if (typeof DecompressionStream !== "function") return null;
   const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL)).catch(() => null);
@@ -52,10 +52,10 @@ async function fromSnapshot(archive) {
   let unwatch = () => {};
   try {
     const { decode, watchInstantiation } = await snapshotDelta;
-    const delta = gunzip(response).then(decode);
+    const stored = plainBytes(response).then(decode); // resolves once its header is read; Pyodide starts meanwhile
     unwatch = watchInstantiation(async (memory) => {
       try {
-        await (await delta)?.restore(new Uint8Array(memory.buffer));
+        await (await stored)?.restore(new Uint8Array(memory.buffer));
       } catch (error) {
         mismatch = error;
         throw error;
@@ -63,7 +63,7 @@ async function fromSnapshot(archive) {
     });
     // The snapshot holds every module the engine imports: the 2.5 MB standard library zip is not needed.
     const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
-    const snapshot = delta.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
+    const snapshot = stored.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
     const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL },
       () => mismatch ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
     const browser = pyodide.pyimport("wizard.browser");
@@ -78,12 +78,23 @@ async function fromSnapshot(archive) {
   }
 }
 
-/* The snapshot ships gzipped; a server may already have decoded it (then it lacks gzip's magic bytes). */
-async function gunzip(response) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/* The snapshot's bytes as they arrive, gunzipped on the way. It ships gzipped; a server may already
+   have decoded it (then it lacks gzip's magic bytes). */
+async function plainBytes(response) {
+  const reader = response.body.getReader();
+  const first = await reader.read();
+  const bytes = new ReadableStream({
+    start(controller) {
+      if (!first.done) controller.enqueue(first.value);
+    },
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+  });
+  const gzipped = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  return gzipped ? bytes.pipeThrough(new DecompressionStream("gzip")) : bytes;
 }
 
 async function fromScratch(archive) {
