@@ -71,7 +71,7 @@ def empty_stdlib() -> bytes:
 
 
 # The code that makes the snapshot and fixes its format (read back by the worker).
-SNAPSHOT_CODE = (ROOT / "sitegen" / "snapshot.mjs", ROOT / "docs" / "assets" / "javascripts" / "snapshot-delta.mjs")
+SNAPSHOT_CODE = (ROOT / "sitegen" / "snapshot.mjs", ROOT / "sitegen" / "snapshot-delta.mjs")
 
 
 def engine_snapshot(archive: bytes) -> bytes:

@@ -61,6 +61,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, f"{engine_dir}wizard.zip", content=archive))
     files.append(File.generated(config, f"{engine_dir}stdlib-after-snapshot.zip",
                                 content=browser_assets.empty_stdlib()))
+    # How the snapshot is stored, read back by the worker: versioned with the snapshot it reads.
+    files.append(File.generated(config, f"{engine_dir}snapshot-delta.mjs",
+                                abs_src_path=str(browser_assets.SNAPSHOT_CODE[1])))
     try:
         pyodide = browser_assets.pyodide_files()
         loader = browser_assets.pyodide_loader()

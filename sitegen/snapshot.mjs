@@ -2,10 +2,10 @@
 // Usage: node sitegen/snapshot.mjs PYODIDE_DIR ENGINE_ZIP OUTPUT ARCHIVE_SHA256
 // The worker (docs/assets/javascripts/wizard-worker.js) restores it instead of starting Python from
 // scratch, and uses it only when ARCHIVE_SHA256 matches the engine zip it downloaded. The memory is
-// stored as its difference from the memory Pyodide starts with (snapshot-delta.mjs).
+// stored as snapshot-delta.mjs describes.
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { encode, watchInstantiation } from "../docs/assets/javascripts/snapshot-delta.mjs";
+import { encode, watchInstantiation } from "./snapshot-delta.mjs";
 
 const [pyodideDir, zipPath, output, archiveSha256] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);

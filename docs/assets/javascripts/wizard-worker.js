@@ -10,7 +10,8 @@ const ENGINE_URL = new URL(params.get("engine") || "assets/wizard/", SITE).href;
 // No top-level await: the module must finish evaluating (and set onmessage below) at once, or a
 // request the page sends while Pyodide's loader is still downloading could be dispatched to no one.
 const loader = import(`${PYODIDE_URL}pyodide.mjs`);
-const snapshotDelta = import("./snapshot-delta.mjs"); // fetched alongside the loader, not before it
+// How the snapshot is stored (sitegen/snapshot-delta.mjs), versioned with it: fetched alongside the loader.
+const snapshotDelta = import(new URL("snapshot-delta.mjs", ENGINE_URL).href);
 const APP_DIR = "/home/pyodide/wizard-app";
 const messageOf = (error) => String((error && error.message) || error);
 
@@ -43,7 +44,7 @@ const sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("S
 
 /* Fastest: restore the build's memory snapshot, with the engine already imported (about 3x faster
    than starting Python). Used only if it was made from the very engine zip this site serves, and,
-   once its memory is rebuilt from the way it is stored (snapshot-delta.mjs), only if that is exact. */
+   once its memory is rebuilt from the way it is stored, only if that is exact. */
 async function fromSnapshot(archive) {
   if (typeof DecompressionStream !== "function") return null;
   const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL)).catch(() => null);
