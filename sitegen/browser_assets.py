@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -74,28 +75,50 @@ def empty_stdlib() -> bytes:
 SNAPSHOT_CODE = (ROOT / "sitegen" / "snapshot.mjs", ROOT / "sitegen" / "snapshot-delta.mjs")
 
 
-def engine_snapshot(archive: bytes) -> bytes:
-    """A Pyodide memory snapshot with the engine imported, gzipped: the worker starts ~3x faster from it.
+class EngineSnapshot:
+    """A Pyodide memory snapshot with the engine imported, made in the background (Node, then gzip:
+    about 5 s) while MkDocs renders the pages: the worker starts ~3x faster from it.
 
-    Made with Node from the same engine zip; it records the zip's SHA-256, so a browser never uses a
-    snapshot of another engine or other rules (say, a stale cached copy). Its memory is stored as
-    the difference from Pyodide's starting memory (snapshot-delta.mjs), and it is shipped gzipped
-    (31 MB to 4.7 MB) and decompressed by the worker, because many servers would not compress an
-    unknown type.
+    Made from the same engine zip; it records the zip's SHA-256, so a browser never uses a snapshot of
+    another engine or other rules (say, a stale cached copy). Stored as sitegen/snapshot-delta.mjs
+    describes and gzipped (31 MB to 4.7 MB), then decompressed by the worker, because many servers
+    would not compress an unknown type.
     """
-    node = shutil.which("node")
-    if node is None:
-        raise FileNotFoundError("Node.js is needed to build the wizard's Pyodide snapshot; install Node.js 20+.")
-    with tempfile.TemporaryDirectory() as work:
-        zip_path, output = Path(work) / "wizard.zip", Path(work) / "engine.snapshot"
+
+    def __init__(self, archive: bytes):
+        node = shutil.which("node")
+        if node is None:
+            raise FileNotFoundError("Node.js is needed to build the wizard's Pyodide snapshot; install Node.js 20+.")
+        self._work = tempfile.TemporaryDirectory()
+        zip_path, self._output = Path(self._work.name) / "wizard.zip", Path(self._work.name) / "engine.snapshot"
         zip_path.write_bytes(archive)
-        done = subprocess.run([node, str(SNAPSHOT_CODE[0]), str(PYODIDE_DIR), str(zip_path),
-                               str(output), hashlib.sha256(archive).hexdigest()], capture_output=True, text=True)
-        if done.returncode != 0:
+        self._node = subprocess.Popen(
+            [node, str(SNAPSHOT_CODE[0]), str(PYODIDE_DIR), str(zip_path), str(self._output),
+             hashlib.sha256(archive).hexdigest()], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self._pool = ThreadPoolExecutor(max_workers=1)  # zlib releases the GIL: pages go on rendering
+        self._gzipped = self._pool.submit(self._finish)
+
+    def _finish(self) -> bytes:
+        _, errors = self._node.communicate()
+        if self._node.returncode != 0:
             # Node prints the whole minified line an error came from; keep the lines a person can read.
-            readable = "\n".join(line for line in done.stderr.splitlines() if len(line) < 500)
+            readable = "\n".join(line for line in errors.splitlines() if len(line) < 500)
             raise RuntimeError(f"Making the wizard's Pyodide snapshot failed:\n{readable[-3000:]}")
-        return gzip.compress(output.read_bytes(), compresslevel=9, mtime=0)
+        return gzip.compress(self._output.read_bytes(), compresslevel=9, mtime=0)
+
+    def result(self) -> bytes:
+        """The gzipped snapshot, once made; RuntimeError with Node's message if it failed."""
+        try:
+            return self._gzipped.result()
+        finally:
+            self._pool.shutdown()
+            self._work.cleanup()
+
+    def cancel(self) -> None:
+        """The build failed elsewhere: stop Node and remove its files."""
+        self._node.kill()
+        self._pool.shutdown()
+        self._work.cleanup()
 
 
 def asset_folders(archive: bytes) -> dict[str, str]:

@@ -30,6 +30,7 @@ from sitegen.sources import Sources, load_sources  # noqa: E402
 
 _state: dict[str, Sources] = {}
 _serving: dict[str, bool] = {"serve": False}
+_snapshot: dict[str, browser_assets.EngineSnapshot] = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -67,9 +68,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
         pyodide = browser_assets.pyodide_files()
         loader = browser_assets.pyodide_loader()
-        if not _serving["serve"]:
-            files.append(File.generated(config, f"{engine_dir}engine.snapshot.gz",
-                                        content=browser_assets.engine_snapshot(archive)))
+        if not _serving["serve"]:  # Node makes it while the pages render; written in on_post_build
+            _snapshot["job"] = browser_assets.EngineSnapshot(archive)
     except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise PluginError(str(error)) from None
     for path in pyodide:
@@ -119,6 +119,20 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
+    job = _snapshot.pop("job", None)
+    if job is not None:
+        try:
+            snapshot = job.result()
+        except RuntimeError as error:
+            raise PluginError(str(error)) from None
+        (site_dir / config.extra["wizard_engine"]["engine"] / "engine.snapshot.gz").write_bytes(snapshot)
     search_index.split_policy_into_clauses(site_dir, _state["sources"].policy, _state["sources"].staff_words)
     offline_assets.strip_cdn_fallbacks(site_dir)
     browser_assets.precompress(site_dir)
+
+
+def on_build_error(error: Exception) -> None:
+    """A failed build leaves no Node process or temporary files behind."""
+    job = _snapshot.pop("job", None)
+    if job is not None:
+        job.cancel()

@@ -11,7 +11,8 @@ const [pyodideDir, zipPath, output, archiveSha256] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
 let initial = null;
 watchInstantiation((memory) => { initial = new Uint8Array(memory.buffer).slice(); });
-const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, _makeSnapshot: true });
+// A fixed hash seed makes the snapshot the same on every build (the engine hashes only the reader's own answers).
+const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, _makeSnapshot: true, env: { PYTHONHASHSEED: "0" } });
 if (initial === null) throw new Error("Pyodide's WebAssembly memory was not seen at instantiation");
 pyodide.unpackArchive(new Uint8Array(readFileSync(zipPath)), "zip", { extractDir: "/home/pyodide/wizard-app" });
 pyodide.runPython(`

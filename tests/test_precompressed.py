@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.browser_assets import PRECOMPRESS
+from sitegen.browser_assets import PRECOMPRESS, EngineSnapshot, engine_zip
+from sitegen.sources import load_sources
 
 
 @pytest.mark.parametrize("pattern", PRECOMPRESS)
@@ -38,7 +39,24 @@ def test_the_engine_files_live_in_versioned_folders(site_dir: Path) -> None:
     version = json.loads((Path(__file__).parent.parent / "node_modules" / "pyodide" / "package.json").read_text())
     assert (site_dir / "pyodide" / version["version"] / "pyodide.asm.wasm").is_file()
     [engine] = site_dir.glob("assets/wizard/*/wizard.zip")
-    assert (engine.parent / "engine.snapshot.gz").is_file() and (engine.parent / "stdlib-after-snapshot.zip").is_file()
+    for name in ("engine.snapshot.gz", "stdlib-after-snapshot.zip", "snapshot-delta.mjs"):
+        assert (engine.parent / name).is_file(), name
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     folder = engine.parent.relative_to(site_dir).as_posix()
     assert f'<meta name="wizard-engine" content="pyodide/{version["version"]}/ {folder}/">' in html
+
+
+def test_the_snapshot_is_the_same_size_on_every_build(site_dir: Path) -> None:
+    """Made while the pages render; a fixed hash seed keeps its size steady (the 9 MB download budget)."""
+    archive = (next(site_dir.glob("assets/wizard/*/wizard.zip"))).read_bytes()
+    built = next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes()
+    again = EngineSnapshot(archive).result()
+    assert abs(len(again) - len(built)) < 1000
+
+
+def test_a_failed_build_stops_the_snapshot_and_leaves_no_files() -> None:
+    job = EngineSnapshot(engine_zip(load_sources().rules.data))
+    work = Path(job._work.name)
+    assert work.is_dir()
+    job.cancel()
+    assert job._node.poll() is not None and not work.exists()
