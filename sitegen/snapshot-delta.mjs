@@ -40,11 +40,15 @@ const memoryOffset = (snapshot) => new DataView(snapshot.buffer, snapshot.byteOf
     `seen` returns is awaited, and an error it throws fails the instantiation. */
 export function watchInstantiation(seen) {
   const { instantiate, instantiateStreaming } = WebAssembly;
-  const unwatch = () => Object.assign(WebAssembly, { instantiate, instantiateStreaming });
+  let watching = true; // once only, even if one of these calls the other
+  const unwatch = () => {
+    watching = false;
+    Object.assign(WebAssembly, { instantiate, instantiateStreaming });
+  };
   const watched = (original) => async function (...args) {
     const made = await original.apply(this, args);
     const { memory } = (made instanceof WebAssembly.Instance ? made : made.instance).exports;
-    if (memory instanceof WebAssembly.Memory) {
+    if (watching && memory instanceof WebAssembly.Memory) {
       unwatch();
       await seen(memory);
     }
