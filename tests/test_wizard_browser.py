@@ -532,6 +532,9 @@ def test_the_skip_link_and_the_heading_link_keep_the_result(page: Page, site_url
     expect(page.locator(":focus")).to_have_text("Skip to content")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_be_focused()  # the next Tab goes on from the content, as a skip link should
+    header = page.locator(".md-header").bounding_box()
+    title = page.locator("h1").bounding_box()
+    assert title["y"] >= header["y"] + header["height"], "the title is hidden under the sticky header"
     page.locator("h1 .headerlink").click()
     expect(page.locator("#wizard-error")).to_be_hidden()
     expect(result).to_be_visible()

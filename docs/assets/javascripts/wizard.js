@@ -149,7 +149,8 @@
       event.stopPropagation();
       if (!place.matches("a[href], button, input, select, textarea, [tabindex]")) place.setAttribute("tabindex", "-1");
       place.focus({ preventScroll: true });
-      place.scrollIntoView();
+      const header = document.querySelector(".md-header")?.offsetHeight ?? 0; // sticky: keep the place below it
+      window.scrollTo(0, Math.max(0, place.getBoundingClientRect().top + window.scrollY - header - 16));
     }
 
     address(answers) {
