@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import gzip
 import io
 import json
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.html_text import read_html
 from tests.scenarios import load_scenarios
+from tests.site_server import SiteHandler
 from wizard import Engine, Rules
 from wizard.graph import complete_paths, export_graph
 from wizard.screens import screen_plan, screens_to_result
@@ -733,3 +735,26 @@ def test_the_snapshot_is_used_whichever_file_arrives_first(browser: Browser, sit
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
     assert page.evaluate("window.__wizardEngine.start") == "snapshot"
     context.close()
+
+
+def test_a_first_visit_downloads_each_engine_file_once(browser: Browser, site_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker compiles Pyodide's WebAssembly itself, alongside Pyodide's loader, and Pyodide's own
+    request for it is answered from the browser's cache: the 3.5 MB must not cross the network twice."""
+    served: collections.Counter[str] = collections.Counter()
+    send_head = SiteHandler.send_head
+
+    def counted(handler: SiteHandler):
+        served[urlsplit(handler.path).path] += 1
+        return send_head(handler)
+
+    monkeypatch.setattr(SiteHandler, "send_head", counted)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    engine_files = {path: count for path, count in served.items() if path.startswith(("/pyodide/", "/assets/wizard/"))}
+    assert any(path.endswith("pyodide.asm.wasm") for path in engine_files)
+    assert all(count == 1 for count in engine_files.values()), engine_files
