@@ -758,3 +758,19 @@ def test_a_first_visit_downloads_each_engine_file_once(browser: Browser, site_ur
     engine_files = {path: count for path, count in served.items() if path.startswith(("/pyodide/", "/assets/wizard/"))}
     assert any(path.endswith("pyodide.asm.wasm") for path in engine_files)
     assert all(count == 1 for count in engine_files.values()), engine_files
+
+
+def test_the_snapshot_is_used_at_a_plain_http_intranet_address(browser_type, browser_type_launch_args: dict,
+                                                                site_url: str) -> None:
+    """Browsers offer crypto.subtle only to HTTPS and localhost; at an intranet address over plain
+    HTTP the worker checks the snapshot with its own SHA-256 and still starts from it."""
+    args = [*browser_type_launch_args["args"], "--host-resolver-rules=MAP intranet.test 127.0.0.1"]
+    intranet = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    try:
+        page = intranet.new_page()
+        page.goto(f"http://intranet.test:{urlsplit(site_url).port}/wizard/#{fragment(COMPLETE)}")
+        assert page.evaluate("window.isSecureContext") is False
+        expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
+        assert page.evaluate("window.__wizardEngine.start") == "snapshot"
+    finally:
+        intranet.close()

@@ -27,21 +27,42 @@ console.warn = (...args) => {
   warn.apply(console, args);
 };
 
-// Pyodide fetches and compiles its 9.6 MB of WebAssembly only once its 1.3 MB of JavaScript has
-// loaded. Compiling it from the start, alongside, takes that off the critical path: Pyodide's own
-// instantiation then uses the module compiled here (or, if that failed, goes on as usual).
-const compiled = WebAssembly.compileStreaming(fetch(`${PYODIDE_URL}pyodide.asm.wasm`)).catch(() => null);
-const { instantiate, instantiateStreaming } = WebAssembly;
-WebAssembly.instantiateStreaming = async (response, imports) => {
-  const module = await compiled;
-  if (!module) return instantiateStreaming.call(WebAssembly, response, imports);
-  Promise.resolve(response).then((unused) => unused.body?.cancel()).catch(() => {});
-  return { module, instance: await instantiate.call(WebAssembly, module, imports) };
-};
-
 // The smallest valid WebAssembly module: compiling it fails at once where WebAssembly is blocked
 // (for example a Content-Security-Policy without 'wasm-unsafe-eval').
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+const wasmAllowed = (() => {
+  try {
+    return new WebAssembly.Module(EMPTY_MODULE) instanceof WebAssembly.Module;
+  } catch {
+    return false;
+  }
+})();
+
+// Pyodide compiles its 9.6 MB of WebAssembly only once its 1.3 MB of JavaScript has loaded. The
+// worker downloads and compiles it from the start instead, alongside, and hands Pyodide the module:
+// Pyodide's own request for the file gets an empty stand-in (so the file crosses the network once),
+// and its instantiation of that stand-in gets the compiled module (or, if compiling here failed,
+// the real file, instantiated as usual). Other WebAssembly is left alone.
+const WASM_URL = new URL("pyodide.asm.wasm", PYODIDE_URL).href;
+const fetchFromNetwork = fetch.bind(self);
+const compiled = wasmAllowed ? WebAssembly.compileStreaming(fetchFromNetwork(WASM_URL)).catch(() => null) : null;
+const standIns = new WeakSet();
+self.fetch = (resource, options) => {
+  if (compiled === null || new URL(resource instanceof Request ? resource.url : resource, SITE).href !== WASM_URL) {
+    return fetchFromNetwork(resource, options);
+  }
+  const standIn = new Response(null, { headers: { "Content-Type": "application/wasm" } });
+  standIns.add(standIn);
+  return Promise.resolve(standIn);
+};
+const { instantiate, instantiateStreaming } = WebAssembly;
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const response = await source;
+  if (!standIns.has(response)) return instantiateStreaming.call(WebAssembly, response, imports);
+  const module = await compiled;
+  if (!module) return instantiateStreaming.call(WebAssembly, fetchFromNetwork(WASM_URL), imports);
+  return { module, instance: await instantiate.call(WebAssembly, module, imports) };
+};
 
 /* `whyFailed` names the cause when the instantiation fails (by default, the WebAssembly itself). */
 const start = async (options, whyFailed = () => new StartFailure("Pyodide's WebAssembly could not be loaded")) => {
@@ -51,20 +72,20 @@ const start = async (options, whyFailed = () => new StartFailure("Pyodide's WebA
   return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failed]);
 };
 
-const sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
-  .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /* Fastest: restore the build's memory snapshot, with the engine already imported (about 3x faster
    than starting Python). Used only if it was made from the very engine zip this site serves, and,
    once its memory is rebuilt from the way it is stored, only if that is exact. */
 async function fromSnapshot(archive) {
   if (typeof DecompressionStream !== "function") return null;
-  const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL)).catch(() => null);
+  const download = new AbortController(); // stopped if the snapshot turns out unusable
+  const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL), { signal: download.signal }).catch(() => null);
   if (!response || !response.ok) return null;
   let mismatch = null;
   let unwatch = () => {};
   try {
-    const { decode, watchInstantiation } = await snapshotDelta;
+    const { decode, sha256, watchInstantiation } = await snapshotDelta;
     const stored = plainBytes(response).then(decode); // resolves once its header is read; Pyodide starts meanwhile
     unwatch = watchInstantiation(async (memory) => {
       try {
@@ -77,14 +98,16 @@ async function fromSnapshot(archive) {
     // The snapshot holds every module the engine imports: the 2.5 MB standard library zip is not needed.
     const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
     const snapshot = stored.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
+    snapshot.catch(() => {}); // Pyodide may fail before it asks for it; reported below either way
     const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL },
       () => mismatch ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
     const browser = pyodide.pyimport("wizard.browser");
-    if (browser.ARCHIVE_SHA256 !== await sha256(await archive)) return null; // a stale snapshot
+    if (browser.ARCHIVE_SHA256 !== hex(await sha256(new Uint8Array(await archive)))) return null; // a stale snapshot
     return { browser, pyodide };
   } catch (error) {
     if (error instanceof StartFailure) throw error; // no start would work: tell the reader
     warn.call(console, "The wizard's Pyodide snapshot could not be used; starting Python instead.", error);
+    download.abort();
     return null;
   } finally {
     unwatch();
@@ -111,8 +134,9 @@ async function plainBytes(response) {
 }
 
 async function fromScratch(archive) {
+  const engineZip = await archive; // no Python start without the rules
   const pyodide = await start({});
-  pyodide.unpackArchive(await archive, "zip", { extractDir: APP_DIR });
+  pyodide.unpackArchive(engineZip, "zip", { extractDir: APP_DIR });
   pyodide.runPython(`import sys; sys.path.insert(0, '${APP_DIR}')`);
   return { browser: pyodide.pyimport("wizard.browser"), pyodide };
 }
@@ -123,6 +147,7 @@ const engine = (async () => {
     if (!response.ok) throw new Error(`the wizard's rules could not be downloaded (HTTP ${response.status})`);
     return response.arrayBuffer();
   });
+  archive.catch(() => {}); // awaited, and reported, by whichever start uses it
   const snapshotted = await fromSnapshot(archive);
   const { browser, pyodide } = snapshotted || await fromScratch(archive);
   console.warn = warn;
@@ -134,7 +159,11 @@ const engine = (async () => {
 engine.then(
   ({ browser, start: how, memory }) => {
     postMessage({ type: "ready", start: how, memory });
-    warmUp(browser.warm_up_answers().toJs());
+    try {
+      warmUp(browser.warm_up_answers().toJs());
+    } catch (error) { // only slower: the reader's own evaluation does the warming
+      warn.call(console, "The wizard's engine could not be warmed up.", error);
+    }
   },
   (error) => postMessage({ type: "failed", message: messageOf(error) }),
 );
