@@ -135,9 +135,11 @@ def asset_folders(archive: bytes) -> dict[str, str]:
     return {"pyodide": f"pyodide/{version}/", "engine": f"assets/wizard/{engine}/"}
 
 
-# Big files worth serving compressed; python_stdlib.zip is already compressed (gzip saves ~2 %).
+# Files worth serving compressed (every page loads the theme's); python_stdlib.zip is already compressed.
 PRECOMPRESS = ("pyodide/*/pyodide.asm.wasm", "pyodide/*/pyodide.asm.mjs", "pyodide/*/pyodide-lock.json",
-               "pyodide/*/pyodide.mjs", "search/search_index.json")
+               "pyodide/*/pyodide.mjs", "search/search_index.json", "assets/wizard/*/snapshot-delta.mjs",
+               "assets/stylesheets/main.*.min.css", "assets/javascripts/bundle.*.min.js",
+               "assets/javascripts/wizard.js")
 
 
 def precompress(site_dir: Path) -> None:
