@@ -54,7 +54,8 @@ export function sha256InScript(bytes) {
   for (let offset = 0; offset < blocks.length; offset += 64) {
     for (let i = 0; i < 16; i += 1) w[i] = view.getUint32(offset + i * 4);
     for (let i = 16; i < 64; i += 1) {
-      const [x, y] = [w[i - 15], w[i - 2]];
+      const x = w[i - 15];
+      const y = w[i - 2];
       w[i] = w[i - 16] + (rotate(x, 7) ^ rotate(x, 18) ^ (x >>> 3)) + w[i - 7] + (rotate(y, 17) ^ rotate(y, 19) ^ (y >>> 10));
     }
     let [a, b, c, d, e, f, g, h] = hash;
@@ -79,9 +80,9 @@ export function sha256InScript(bytes) {
     hash[6] += g;
     hash[7] += h;
   }
-  const digest = new Uint8Array(32);
-  hash.forEach((word, i) => new DataView(digest.buffer).setUint32(i * 4, word));
-  return digest;
+  const digest = new DataView(new ArrayBuffer(32));
+  hash.forEach((word, i) => digest.setUint32(i * 4, word));
+  return new Uint8Array(digest.buffer);
 }
 const sameBytes = (a, b) => a.length === b.length && a.every((byte, index) => byte === b[index]);
 const words = (bytes) => new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
@@ -120,15 +121,17 @@ export function watchInstantiation(seen) {
   return unwatch;
 }
 
-const bitmapBytes = (length) => Math.ceil(Math.ceil(length / PAGE) / 32) * 4;
+const pageCount = (length) => Math.ceil(length / PAGE);
+const bitmapBytes = (length) => Math.ceil(pageCount(length) / 32) * 4;
+const isStored = (bitmap, page) => (bitmap[page >> 3] & (1 << (page & 7))) !== 0;
 
 /* Consecutive runs of stored pages: [first page, page after the last]. */
 function* runs(bitmap, pages) {
   let page = 0;
   while (page < pages) {
-    if (!(bitmap[page >> 3] & (1 << (page & 7)))) { page += 1; continue; }
+    if (!isStored(bitmap, page)) { page += 1; continue; }
     const first = page;
-    while (page < pages && bitmap[page >> 3] & (1 << (page & 7))) page += 1;
+    while (page < pages && isStored(bitmap, page)) page += 1;
     yield [first, page];
   }
 }
@@ -148,7 +151,7 @@ export async function encode(snapshot, initial) {
   const range = body.subarray(at + start, at + end);
   const digest = await sha256(range);
   xorInto(range, initial.subarray(start, end));
-  const pages = Math.ceil(body.length / PAGE);
+  const pages = pageCount(body.length);
   const bitmap = new Uint8Array(bitmapBytes(body.length));
   const stored = [];
   for (let page = 0; page < pages; page += 1) {
@@ -207,9 +210,9 @@ function byteReader(stream) {
 }
 
 /** The worker: reads the stored snapshot from `stream` (its plain bytes). Resolves, once the header
-    and the page bitmap are read, to null if it is not in this format, or to `snapshot`, Pyodide's snapshot being filled in
-    as the stream goes on (for `_loadSnapshot`: Pyodide needs only its size until it restores it), and
-    `restore(initial)`, which waits for the last page, turns the static data back into what Python
+    and the page bitmap are read, to null if it is not in this format, or to `snapshot`, Pyodide's
+    snapshot being filled in as the stream goes on (for `_loadSnapshot`: Pyodide needs only its
+    size until it restores it), and `restore(initial)`, which waits for the last page, turns the static data back into what Python
     left, given the new instance's memory, and throws SnapshotMismatch unless that is exact. */
 export async function decode(stream) {
   const read = byteReader(stream);
@@ -226,7 +229,7 @@ export async function decode(stream) {
   await read(bitmap);
   const snapshot = new Uint8Array(length);
   const filled = (async () => {
-    for (const [first, after] of runs(bitmap, Math.ceil(length / PAGE))) {
+    for (const [first, after] of runs(bitmap, pageCount(length))) {
       await read(snapshot.subarray(first * PAGE, Math.min(after * PAGE, length)));
     }
     if (!(await read.atEnd())) throw new SnapshotMismatch("the snapshot file is longer than its pages");

@@ -30,11 +30,12 @@ console.warn = (...args) => {
 // The smallest valid WebAssembly module: compiling it fails at once where WebAssembly is blocked
 // (for example a Content-Security-Policy without 'wasm-unsafe-eval').
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-const wasmAllowed = (() => {
+const wasmBlocked = (() => { // the reason, or null
   try {
-    return new WebAssembly.Module(EMPTY_MODULE) instanceof WebAssembly.Module;
-  } catch {
-    return false;
+    new WebAssembly.Module(EMPTY_MODULE); // compiled only to see whether it may be
+    return null;
+  } catch (error) {
+    return error;
   }
 })();
 
@@ -45,7 +46,7 @@ const wasmAllowed = (() => {
 // the real file, instantiated as usual). Other WebAssembly is left alone.
 const WASM_URL = new URL("pyodide.asm.wasm", PYODIDE_URL).href;
 const fetchFromNetwork = fetch.bind(self);
-const compiled = wasmAllowed ? WebAssembly.compileStreaming(fetchFromNetwork(WASM_URL)).catch(() => null) : null;
+const compiled = wasmBlocked === null ? WebAssembly.compileStreaming(fetchFromNetwork(WASM_URL)).catch(() => null) : null;
 const standIns = new WeakSet();
 self.fetch = (resource, options) => {
   if (compiled === null || new URL(resource instanceof Request ? resource.url : resource, SITE).href !== WASM_URL) {
@@ -64,10 +65,13 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   return { module, instance: await instantiate.call(WebAssembly, module, imports) };
 };
 
-/* `whyFailed` names the cause when the instantiation fails (by default, the WebAssembly itself). */
-const start = async (options, whyFailed = () => new StartFailure("Pyodide's WebAssembly could not be loaded")) => {
+/* `whyFailed` names a cause of a failed instantiation that another start may not share; without one,
+   the WebAssembly itself failed and no start would work. */
+const start = async (options, whyFailed = () => null) => {
   const { loadPyodide } = await loader;
-  const failed = new Promise((_, reject) => { instantiationFailed = () => reject(whyFailed()); });
+  const failed = new Promise((_, reject) => {
+    instantiationFailed = () => reject(whyFailed() ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
+  });
   // packageBaseUrl: never fall back to Pyodide's CDN (the engine loads no packages anyway).
   return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failed]);
 };
@@ -99,8 +103,7 @@ async function fromSnapshot(archive) {
     const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
     const snapshot = stored.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
     snapshot.catch(() => {}); // Pyodide may fail before it asks for it; reported below either way
-    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL },
-      () => mismatch ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
+    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL }, () => mismatch);
     const browser = pyodide.pyimport("wizard.browser");
     if (browser.ARCHIVE_SHA256 !== hex(await sha256(new Uint8Array(await archive)))) return null; // a stale snapshot
     return { browser, pyodide };
@@ -142,7 +145,7 @@ async function fromScratch(archive) {
 }
 
 const engine = (async () => {
-  await WebAssembly.compile(EMPTY_MODULE);
+  if (wasmBlocked) throw wasmBlocked;
   const archive = fetch(new URL("wizard.zip", ENGINE_URL)).then((response) => {
     if (!response.ok) throw new Error(`the wizard's rules could not be downloaded (HTTP ${response.status})`);
     return response.arrayBuffer();
