@@ -537,6 +537,9 @@ def test_the_skip_link_and_the_heading_link_keep_the_result(page: Page, site_url
     header = page.locator(".md-header").bounding_box()
     title = page.locator("h1").bounding_box()
     assert title["y"] >= header["y"] + header["height"], "the title is hidden under the sticky header"
+    page.emulate_media(media="print")  # the focus ring is for the screen, not the printed record
+    assert page.locator("h1").evaluate("el => getComputedStyle(el).outlineStyle") == "none"
+    page.emulate_media(media="screen")
     page.locator("h1 .headerlink").click()
     expect(page.locator("#wizard-error")).to_be_hidden()
     expect(result).to_be_visible()
