@@ -75,6 +75,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path in pyodide:
         if path.name == "pyodide.mjs":
             files.append(File.generated(config, f"{pyodide_dir}pyodide.mjs", content=loader))
+        elif path.name == "pyodide-lock.json":
+            files.append(File.generated(config, f"{pyodide_dir}{path.name}", content=browser_assets.pyodide_lock()))
         else:
             files.append(File.generated(config, f"{pyodide_dir}{path.name}", abs_src_path=str(path)))
     return files

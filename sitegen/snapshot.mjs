@@ -20,5 +20,7 @@ import sys
 sys.path.insert(0, "/home/pyodide/wizard-app")
 import wizard.browser
 wizard.browser.ARCHIVE_SHA256 = "${archiveSha256}"
+for answers in wizard.browser.warm_up_answers():
+    wizard.browser.evaluate_json(answers)
 `);
 writeFileSync(output, await encode(pyodide.makeMemorySnapshot(), initial));

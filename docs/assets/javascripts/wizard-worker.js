@@ -162,11 +162,14 @@ const engine = (async () => {
 engine.then(
   ({ browser, start: how, memory }) => {
     postMessage({ type: "ready", start: how, memory });
-    try {
-      warmUp(browser.warm_up_answers().toJs());
-    } catch (error) { // only slower: the reader's own evaluation does the warming
-      warn.call(console, "The wizard's engine could not be warmed up.", error);
-    }
+    // A task later: a reader's request already waiting (a link with every answer) goes first.
+    setTimeout(() => {
+      try {
+        warmUp(browser.warm_up_answers().toJs());
+      } catch (error) { // only slower: the reader's own evaluation does the warming
+        warn.call(console, "The wizard's engine could not be warmed up.", error);
+      }
+    });
   },
   (error) => postMessage({ type: "failed", message: messageOf(error) }),
 );
