@@ -20,6 +20,7 @@ import sys
 sys.path.insert(0, "/home/pyodide/wizard-app")
 import wizard.browser
 wizard.browser.ARCHIVE_SHA256 = "${archiveSha256}"
+# The engine builds each interview state on first use: built here, they are in the snapshot.
 for answers in wizard.browser.warm_up_answers():
     wizard.browser.evaluate_json(answers)
 `);
