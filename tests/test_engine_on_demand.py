@@ -76,3 +76,14 @@ def test_a_result_asked_for_while_pyodide_still_downloads_is_not_lost(browser: B
               "&restricted_community=no")
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
     context.close()
+
+
+def test_the_engine_starter_does_not_wait_for_the_stylesheets(site_dir: Path) -> None:
+    """A script after a stylesheet waits until the stylesheet has loaded: on the wizard page the
+    engine starter comes first, so Pyodide's start overlaps the page's own loading."""
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 10
+    for html in pages:
+        head = html.read_text(encoding="utf-8").split("</head>")[0]
+        starter = head.find("wizard-engine.js")
+        assert 0 < starter < head.find('rel="stylesheet"'), html

@@ -46,6 +46,18 @@ def test_the_engine_files_live_in_versioned_folders(site_dir: Path) -> None:
     assert f'<meta name="wizard-engine" content="pyodide/{version["version"]}/ {folder}/">' in html
 
 
+def test_pyodides_lock_file_lists_no_package_the_site_does_not_serve(site_dir: Path) -> None:
+    """Pyodide reads the lock file on every start; the site serves no package, so it lists none
+    (120 kB less to parse) but keeps what Pyodide checks (the ABI version)."""
+    pyodide = Path(__file__).parent.parent / "node_modules" / "pyodide"
+    installed = json.loads((pyodide / "pyodide-lock.json").read_text())
+    [published] = site_dir.glob("pyodide/*/pyodide-lock.json")
+    lock = json.loads(published.read_text())
+    assert installed["packages"] and lock["packages"] == {}
+    assert lock["info"] == installed["info"]
+    assert not list(site_dir.glob("pyodide/*/*.whl"))
+
+
 def test_the_snapshot_is_the_same_size_on_every_build(site_dir: Path) -> None:
     """Made while the pages render; a fixed hash seed keeps its size steady (the 9 MB download budget)."""
     archive = (next(site_dir.glob("assets/wizard/*/wizard.zip"))).read_bytes()
