@@ -32,7 +32,6 @@ def evaluate_json(answers_json: str) -> str:
         return json.dumps({"error": str(error), "key": error.key, "value": error.value, "valid": error.valid})
 
 
-
 def warm_up_answers() -> list[str]:
     """A few complete answer sets (JSON) for the worker to evaluate while the reader is still answering.
 

@@ -150,8 +150,10 @@ class Engine:
 
     def next_question(self, known: Answers) -> str | None:
         """The first question, in rule order, that is unanswered and still matters; None when done."""
-        if self.verdict_settled(known):
-            return None
+        return None if self.verdict_settled(known) else self._first_open(known)
+
+    def _first_open(self, known: Answers) -> str | None:
+        """The first question, in rule order, that is unanswered and can still change something."""
         return next((key for key in self._asked if key not in known and self._can_change(key, known)), None)
 
     def _with_implications(self, answered: Answers) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -173,7 +175,7 @@ class Engine:
         if cache_key in self._steps:
             return self._steps[cache_key]
         done = self.verdict_settled(known)
-        next_key = self.next_question(known)
+        next_key = None if done else self._first_open(known)
         ignores = frozenset(implied).union(
             k for k in self.questions if k not in known and (done or not self._can_change(k, known)))
         obligations, unclear = self._what_applies(known, implied)
