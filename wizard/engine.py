@@ -71,7 +71,9 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the CLI's --json and the browser); by hand, since
         dataclasses.asdict deep-copies every value and the browser asks on every verdict."""
-        items = lambda applied: [{**vars(a), "because": [vars(r) for r in a.because]} for a in applied]  # noqa: E731
+        def items(applied: list[Applied]) -> list[dict[str, Any]]:
+            return [{**vars(a), "because": [vars(r) for r in a.because]} for a in applied]
+
         return {"verdict": self.verdict, "next": self.next, "obligations": items(self.obligations),
                 "unclear": items(self.unclear), "ignored": list(self.ignored), "answers": dict(self.answers),
                 "implied": list(self.implied), "decisive": list(self.decisive)}
