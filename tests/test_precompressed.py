@@ -66,6 +66,13 @@ def test_the_snapshot_is_the_same_size_on_every_build(site_dir: Path) -> None:
     assert abs(len(again) - len(built)) < 1000
 
 
+def test_the_snapshot_leaves_out_what_freed_objects_left_in_memory(site_dir: Path) -> None:
+    """The build zeroes the C heap's free chunks before the snapshot (sitegen/snapshot.mjs): left
+    as they were, they hold about 3 MB of dead objects, 1 MB of download once gzipped (4.7 MB)."""
+    snapshot = next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).stat().st_size
+    assert snapshot < 4_200_000, f"the snapshot grew to {snapshot:,} bytes"
+
+
 def test_a_failed_build_stops_the_snapshot_and_leaves_no_files() -> None:
     job = EngineSnapshot(engine_zip(load_sources().rules.data))
     work = Path(job._work.name)
