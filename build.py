@@ -51,7 +51,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")
     bench = commands.add_parser("bench", help="measure speed in Chromium and CPython against the targets")
-    bench.add_argument("--runs", type=int, default=5, help="runs per browser figure (median reported)")
+    bench.add_argument("--runs", type=int, default=7, help="runs per browser figure (median reported)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -3,8 +3,9 @@
     python3 build.py bench [--runs N]
 
 Machines are noisy, so the headline figures are ratios and medians measured in the same run: the
-wizard reaching a verdict against a bare Pyodide start (the floor for Python in the browser), each
-the median of N runs, cold (fresh browser context) and warm (reload). Prints a table with the
+wizard reaching a verdict against a bare Pyodide start (the floor for Python in the browser),
+each the median of N runs, cold (fresh browser context) and warm (reload). The pages are measured in
+alternating rounds, and a ratio is the median of each round's own ratio. Prints a table with the
 targets beside the figures, and exits 1 if any target is missed by more than 2x.
 """
 
@@ -129,18 +130,41 @@ def time_to(page: Page, url: str, ready: str, mark_name: str, reload: bool) -> f
     return mark(page, mark_name)
 
 
-def cold_and_warm(browser: Browser, runs: int, url: str, ready: str, mark_name: str,
-                  block: str | None = None) -> tuple[float, float]:
-    cold, warm = [], []
-    for _ in range(runs):
-        context = browser.new_context()
-        page = context.new_page()
-        if block:  # e.g. the Pyodide snapshot, to measure the ordinary start-up in the same run
-            page.route(block, lambda route: route.fulfill(status=404, body=""))
-        cold.append(time_to(page, url, ready, mark_name, reload=False))
-        warm.append(time_to(page, url, ready, mark_name, reload=True))
-        context.close()
-    return statistics.median(cold), statistics.median(warm)
+@dataclass
+class Visits:
+    """ms from navigation to a page's ready mark, per round: first visit (a fresh browser context,
+    nothing cached) and second visit (a reload, files cached)."""
+    cold: list[float]
+    warm: list[float]
+
+
+def visit_twice(browser: Browser, url: str, ready: str, mark_name: str,
+                block: str | None = None) -> tuple[float, float]:
+    context = browser.new_context()
+    page = context.new_page()
+    if block:  # e.g. the Pyodide snapshot, to measure the ordinary start-up in the same run
+        page.route(block, lambda route: route.fulfill(status=404, body=""))
+    cold = time_to(page, url, ready, mark_name, reload=False)
+    warm = time_to(page, url, ready, mark_name, reload=True)
+    context.close()
+    return cold, warm
+
+
+def interleaved(browser: Browser, runs: int, pages: dict[str, tuple]) -> dict[str, Visits]:
+    """Visits every page once per round, in alternating order: the machine's speed drifts over a
+    run, and measuring one page's runs after another's would put that drift into their ratio."""
+    visits = {name: Visits([], []) for name in pages}
+    for number in range(runs):
+        for name in (list(pages) if number % 2 == 0 else list(reversed(pages))):
+            cold, warm = visit_twice(browser, *pages[name])
+            visits[name].cold.append(cold)
+            visits[name].warm.append(warm)
+    return visits
+
+
+def paired_ratio(times: list[float], floors: list[float]) -> float:
+    """The median over rounds of each round's own ratio."""
+    return statistics.median(time / floor for time, floor in zip(times, floors, strict=True))
 
 
 def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[float], float | None]:
@@ -241,7 +265,7 @@ def from_a_policy_page(browser: Browser, base: str) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="runs per browser figure (median reported)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per browser figure (median reported)")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -273,19 +297,17 @@ def main() -> int:
         with serve(site_dir, port=port) as (_, base), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
             print(f"Measuring in Chromium ({args.runs} runs each)...", flush=True)
-            base_cold, base_warm = cold_and_warm(browser, args.runs, f"{base}__bench__/baseline.html",
-                                                 "window.__baselineDone !== undefined", "baseline:done")
-            wiz_cold, wiz_warm = cold_and_warm(browser, args.runs, f"{base}wizard/#{COMPLETE}",
-                                               "!!document.querySelector('#wizard-result[data-verdict]')",
-                                               "wizard:result-shown")
-            scratch_cold, scratch_warm = cold_and_warm(browser, args.runs, f"{base}wizard/#{COMPLETE}",
-                                                       "!!document.querySelector('#wizard-result[data-verdict]')",
-                                                       "wizard:result-shown", block="**/engine.snapshot.gz")
+            verdict_shown = "!!document.querySelector('#wizard-result[data-verdict]')"
+            visits = interleaved(browser, args.runs, {
+                "bare": (f"{base}__bench__/baseline.html", "window.__baselineDone !== undefined", "baseline:done"),
+                "wizard": (f"{base}wizard/#{COMPLETE}", verdict_shown, "wizard:result-shown"),
+                "scratch": (f"{base}wizard/#{COMPLETE}", verdict_shown, "wizard:result-shown",
+                            "**/engine.snapshot.gz"),
+            })
             interactive = first_question(browser, base, args.runs)
             starting_steps, _ = step_times(browser, base, hold_engine=True)
             ready_steps, verdict = step_times(browser, base, hold_engine=False)
-            result_ready = "!!document.querySelector('#wizard-result[data-verdict]')"
-            total, heaviest, _ = transferred(browser, f"{base}wizard/#{COMPLETE}", result_ready)
+            total, heaviest, _ = transferred(browser, f"{base}wizard/#{COMPLETE}", verdict_shown)
             pages = {path: transferred(browser, f"{base}{path}", "document.readyState === 'complete'")
                      for path in ("", "policy/")}
             memory = engine_memory(browser, base)
@@ -294,16 +316,21 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
+    bare, wizard, scratch = visits["bare"], visits["wizard"], visits["scratch"]
+    paired = "median of the rounds' own ratios"
     figures = [
-        Figure("Bare Pyodide start, 1+1 (cold)", base_cold, "ms", None, "the floor"),
-        Figure("Bare Pyodide start, 1+1 (warm)", base_warm, "ms", None, "the floor"),
-        Figure("Wizard verdict from a complete answer URL (cold)", wiz_cold, "ms", None),
-        Figure("Wizard verdict from a complete answer URL (warm)", wiz_warm, "ms", None),
-        Figure("Ratio wizard / bare Pyodide (cold)", wiz_cold / base_cold, "x", 0.45),
-        Figure("Ratio wizard / bare Pyodide (warm: second visit, files cached)", wiz_warm / base_warm, "x", 0.25),
-        Figure("Wizard verdict without the snapshot (cold)", scratch_cold, "ms", None, "Python started from scratch"),
-        Figure("Wizard verdict without the snapshot (warm)", scratch_warm, "ms", None),
-        Figure("Ratio without the snapshot / bare Pyodide (cold)", scratch_cold / base_cold, "x", None,
+        Figure("Bare Pyodide start, 1+1 (cold)", statistics.median(bare.cold), "ms", None, "the floor"),
+        Figure("Bare Pyodide start, 1+1 (warm)", statistics.median(bare.warm), "ms", None, "the floor"),
+        Figure("Wizard verdict from a complete answer URL (cold)", statistics.median(wizard.cold), "ms", None),
+        Figure("Wizard verdict from a complete answer URL (warm)", statistics.median(wizard.warm), "ms", None),
+        Figure("Ratio wizard / bare Pyodide (cold)", paired_ratio(wizard.cold, bare.cold), "x", 0.45, paired),
+        Figure("Ratio wizard / bare Pyodide (warm: second visit, files cached)", paired_ratio(wizard.warm, bare.warm),
+               "x", 0.25, f"{paired}; each round: " + ", ".join(
+                   f"{time / floor:.3f}" for time, floor in zip(wizard.warm, bare.warm, strict=True))),
+        Figure("Wizard verdict without the snapshot (cold)", statistics.median(scratch.cold), "ms", None,
+               "Python started from scratch"),
+        Figure("Wizard verdict without the snapshot (warm)", statistics.median(scratch.warm), "ms", None),
+        Figure("Ratio without the snapshot / bare Pyodide (cold)", paired_ratio(scratch.cold, bare.cold), "x", None,
                "the fallback when no usable snapshot is served"),
         Figure("First question interactive after DOMContentLoaded", interactive, "ms", 100,
                "negative: ready before DOMContentLoaded ended (the question itself is in the HTML)"),
