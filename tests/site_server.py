@@ -18,23 +18,28 @@ class SiteHandler(SimpleHTTPRequestHandler):
     extra_headers: ClassVar[dict[str, str]] = {}
     # As the README's server configuration: the versioned engine folders are cached for a year.
     long_lived: ClassVar[tuple[str, ...]] = ("/pyodide/", "/assets/wizard/")
+    gzipped = False  # this response is a file's pre-compressed copy
 
     def send_head(self):
-        """Serve `file.gz` for `file` to browsers that accept gzip, as nginx's `gzip_static on` does."""
+        """Serve `file.gz` for `file` to browsers that accept gzip, as nginx's `gzip_static on` does:
+        with the compressed copy's Last-Modified, so browsers can revalidate it."""
+        self.gzipped = False
         path = Path(self.translate_path(self.path))
-        compressed = path.with_name(path.name + ".gz")
-        if "gzip" in self.headers.get("Accept-Encoding", "") and path.is_file() and compressed.is_file():
-            handle = compressed.open("rb")
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Vary", "Accept-Encoding")
-            self.send_header("Content-Length", str(compressed.stat().st_size))
-            self.end_headers()
-            return handle
+        self.gzipped = ("gzip" in self.headers.get("Accept-Encoding", "") and path.is_file()
+                        and path.with_name(path.name + ".gz").is_file())
         return super().send_head()
 
+    def translate_path(self, path: str) -> str:
+        translated = super().translate_path(path)
+        return translated + ".gz" if self.gzipped else translated
+
+    def guess_type(self, path: str) -> str:
+        return super().guess_type(path.removesuffix(".gz") if self.gzipped else path)
+
     def end_headers(self) -> None:
+        if self.gzipped:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         if self.path.startswith(self.long_lived):

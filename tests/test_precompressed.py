@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,6 +33,21 @@ def test_wasm_is_served_compressed_with_its_mime_type(site_url: str, site_dir: P
         body = response.read()
     assert gzip.decompress(body) == wasm.read_bytes()
     assert len(body) < 0.5 * wasm.stat().st_size
+
+
+def test_a_compressed_copy_can_be_revalidated_like_nginx_serves_it(site_url: str, site_dir: Path) -> None:
+    """The test server stands in for nginx's gzip_static, which sends the .gz file's Last-Modified:
+    a second visit revalidates the theme's scripts (304) instead of downloading them again."""
+    [bundle] = site_dir.glob("assets/javascripts/bundle.*.min.js")
+    url = f"{site_url}{bundle.relative_to(site_dir).as_posix()}"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Content-Type"] == "text/javascript"
+        modified = response.headers["Last-Modified"]
+    again = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", "If-Modified-Since": modified})
+    with pytest.raises(urllib.error.HTTPError) as revalidated:
+        urllib.request.urlopen(again)
+    assert revalidated.value.code == 304
 
 
 def test_the_engine_files_live_in_versioned_folders(site_dir: Path) -> None:
