@@ -305,13 +305,13 @@ def main() -> int:
                             "**/engine.snapshot.gz"),
             })
             interactive = first_question(browser, base, args.runs)
-            starting_steps, _ = step_times(browser, base, hold_engine=True)
-            ready_steps, verdict = step_times(browser, base, hold_engine=False)
+            starting = [step_times(browser, base, hold_engine=True) for _ in range(args.runs)]
+            ready = [step_times(browser, base, hold_engine=False) for _ in range(args.runs)]
             total, heaviest, _ = transferred(browser, f"{base}wizard/#{COMPLETE}", verdict_shown)
             pages = {path: transferred(browser, f"{base}{path}", "document.readyState === 'complete'")
                      for path in ("", "policy/")}
             memory = engine_memory(browser, base)
-            first_from_policy, verdict_from_policy = from_a_policy_page(browser, base)
+            from_policy = [from_a_policy_page(browser, base) for _ in range(args.runs)]
             browser.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -334,9 +334,12 @@ def main() -> int:
                "the fallback when no usable snapshot is served"),
         Figure("First question interactive after DOMContentLoaded", interactive, "ms", 100,
                "negative: ready before DOMContentLoaded ended (the question itself is in the HTML)"),
-        Figure("Answer to next question, Pyodide still starting (worst step)", max(starting_steps), "ms", 50),
-        Figure("Answer to next question, Pyodide ready (worst step)", max(ready_steps), "ms", 50),
-        Figure("Last answer to verdict, Pyodide ready", verdict or 0.0, "ms", 50),
+        Figure("Answer to next question, Pyodide still starting (worst step)",
+               statistics.median(max(steps) for steps, _ in starting), "ms", 50),
+        Figure("Answer to next question, Pyodide ready (worst step)",
+               statistics.median(max(steps) for steps, _ in ready), "ms", 50),
+        Figure("Last answer to verdict, Pyodide ready", statistics.median(verdict or 0.0 for _, verdict in ready),
+               "ms", 50),
         Figure("Bytes transferred, wizard page cold (pre-compressed)", total / 1e6, "MB", 9,
                "; ".join(f"{path} {size / 1e6:.2f} MB" for path, size in heaviest)),
         *(Figure(f"Bytes transferred, {path or 'home'} page cold", size / 1e6, "MB", 1,
@@ -344,10 +347,12 @@ def main() -> int:
         *(Figure(f"Engine requests, {path or 'home'} page", requests, "", 0)
           for path, (_, _, requests) in pages.items()),
         Figure("Engine worker memory (WebAssembly), once ready", memory, "MB", None),
-        Figure("From the policy page's link: click to first question", first_from_policy, "ms", None,
+        Figure("From the policy page's link: click to first question",
+               statistics.median(first for first, _ in from_policy), "ms", None,
                "the page change itself (instant navigation fetches and swaps the page); the question never "
                "waits for Pyodide, which the pointer over the link started"),
-        Figure("From the policy page's link: last answer to verdict, engine ready", verdict_from_policy, "ms", 50),
+        Figure("From the policy page's link: last answer to verdict, engine ready",
+               statistics.median(verdict for _, verdict in from_policy), "ms", 50),
         Figure("build.py build, whole site (median of 3)", build, "s", 10),
         Figure("Engine in CPython, all 3 x 2^8 x 3^5 = 186,624 answer combinations", engine, "s", 2,
                "engine set-up included"),
