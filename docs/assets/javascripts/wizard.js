@@ -273,6 +273,10 @@
         this.say(this.engineProblem());
         if (moveFocus) this.questionBox.querySelector("legend").focus();
         performance.mark("wizard:question-shown");
+        // While the reader reads the question, the engine works through the answers so far (the
+        // result is not needed): the states on this path are built, and V8's first slow run of
+        // Python after the engine went idle happens now rather than after the last answer.
+        if (engine.status === "ready" && walked.screens.length) engine.evaluate(this.answers).catch(() => {});
       } else {
         this.form.hidden = true;
         this.showResult(moveFocus);
