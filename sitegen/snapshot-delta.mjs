@@ -223,8 +223,9 @@ function byteReader(stream) {
 /** The worker: reads the stored snapshot from `stream` (its plain bytes). Resolves, once the header
     and the page bitmap are read, to null if it is not in this format, or to `snapshot`, Pyodide's
     snapshot being filled in as the stream goes on (for `_loadSnapshot`: Pyodide needs only its
-    size until it restores it), and `restore(initial)`, which waits for the last page, turns the static data back into what Python
-    left, given the new instance's memory, and throws SnapshotMismatch unless that is exact. */
+    size until it restores it), and `restore(initial)`, which waits for the last page, turns the
+    static data back into what Python left, given the new instance's memory, and throws
+    SnapshotMismatch unless that is exact. */
 export async function decode(stream) {
   const read = byteReader(stream);
   const header = new Uint8Array(HEADER);

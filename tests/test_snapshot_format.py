@@ -13,17 +13,22 @@ import pytest
 MODULE = Path(__file__).resolve().parent.parent / "sitegen" / "snapshot-delta.mjs"
 
 
+def run_in_node(script: str) -> str:
+    """What an ES module script prints, run by Node."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed (the build needs it too)"
+    return subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True,
+                          check=True).stdout
+
+
 @pytest.mark.parametrize("length", [0, 1, 55, 56, 63, 64, 65, 1000, 100_003])
 def test_the_scripts_own_sha256_is_sha256(length: int) -> None:
     """Used where browsers offer no crypto.subtle (a plain-HTTP intranet): it must be the real thing."""
-    node = shutil.which("node")
-    assert node, "Node.js is needed (the build needs it too)"
     script = (f"import {{ sha256InScript }} from {json.dumps(MODULE.as_uri())};\n"
               f"const bytes = new Uint8Array({length}).map((_, i) => (i * 31 + 7) & 255);\n"
               "process.stdout.write(Buffer.from(sha256InScript(bytes)).toString('hex'));\n")
-    done = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
     expected = hashlib.sha256(bytes((i * 31 + 7) & 255 for i in range(length))).hexdigest()
-    assert done.stdout == expected
+    assert run_in_node(script) == expected
 
 
 ROUND_TRIP = """
@@ -70,11 +75,7 @@ def test_a_snapshot_reads_back_exactly_and_only_over_its_own_binary() -> None:
     """Encoded by the build and decoded by the worker (in uneven pieces, as it downloads), the memory
     comes back byte for byte. Over another binary's starting memory it is refused, whether that
     binary differs in a page Python changed or one it left alone."""
-    node = shutil.which("node")
-    assert node, "Node.js is needed (the build needs it too)"
-    done = subprocess.run([node, "--input-type=module", "-e", ROUND_TRIP % {"module": json.dumps(MODULE.as_uri())}],
-                          capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
+    result = json.loads(run_in_node(ROUND_TRIP % {"module": json.dumps(MODULE.as_uri())}))
     assert result == {"size": result["size"], "same": "same", "untouchedPageDiffers": "mismatch",
                       "changedPageDiffers": "mismatch"}
     assert result["size"] < 8 * 4096  # only the pages that are not zeros once XORed are stored
