@@ -549,6 +549,24 @@ def test_the_skip_link_and_the_heading_link_keep_the_result(page: Page, site_url
     expect(result).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
 
 
+def test_on_a_phone_each_next_question_shows_below_the_sticky_header(browser: Browser, site_url: str) -> None:
+    """Continue is below the fold on a phone; the next question's text, which takes the focus, must not
+    land under the header that stays at the top of the screen. Nor must the result's heading."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{site_url}wizard/")
+    header = page.locator(".md-header").bounding_box()
+    for key, value in PERSONAL_PATH:
+        choose(page, key, value)
+        expect(page.locator("legend")).to_be_focused()
+        assert page.locator("legend").bounding_box()["y"] >= header["y"] + header["height"], key
+    tick(page, [])
+    heading = page.locator("#wizard-result h2").first
+    expect(heading).to_be_focused(timeout=PYODIDE)
+    assert heading.bounding_box()["y"] >= header["y"] + header["height"]
+    context.close()
+
+
 def test_a_link_to_the_title_starts_at_the_first_question(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}wizard/#am-i-allowed-to-post-this")
     expect(question(page)).to_have_attribute("data-question", "capacity")

@@ -149,8 +149,7 @@
       event.stopPropagation();
       if (!place.matches("a[href], button, input, select, textarea, [tabindex]")) place.setAttribute("tabindex", "-1");
       place.focus({ preventScroll: true });
-      const header = document.querySelector(".md-header")?.offsetHeight ?? 0; // sticky: keep the place below it
-      window.scrollTo(0, Math.max(0, place.getBoundingClientRect().top + window.scrollY - header - 16));
+      place.scrollIntoView(); // below the sticky header: site.css gives focused places a scroll margin
     }
 
     address(answers) {
