@@ -64,3 +64,16 @@ def test_staff_words_are_in_the_index_of_their_clauses(index: dict[str, str]) ->
     for entry in load_sources().staff_words:
         for clause in entry.clauses:
             assert all(word in index[clause] for word in entry.words), clause
+
+
+def test_the_wizard_pages_controls_are_not_search_text(site_dir: Path) -> None:
+    """A search for "work phone" once offered the wizard first, quoting "Working out your answer… Print
+    this result Start again": its messages, buttons and result area are the page's machinery, not text."""
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    entries = [doc for doc in docs if doc["location"].startswith("wizard/")]
+    # One entry, the page itself: no result for the hidden "Your answers" section a search would land on.
+    assert [doc["location"] for doc in entries] == ["wizard/"]
+    wizard = html.unescape(f"{entries[0]['title']} {entries[0]['text']}")
+    assert "Answer a few questions about what you want to post" in wizard  # the page is still found
+    for control in ("Working out your answer", "Print this result", "Start again", "Continue"):
+        assert control not in wizard, control

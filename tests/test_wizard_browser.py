@@ -340,16 +340,47 @@ def test_continue_with_no_answer_shows_an_error_summary_linked_to_the_field(page
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("alert")).to_contain_text("Select an answer")
+    title = page.title()
+    assert title.startswith("Error: Am I allowed to post this?"), title  # GOV.UK: the title says so too
     expect(question(page).locator(".wizard-field-error")).to_contain_text("Select an answer")
     summary.get_by_role("link").click()
     expect(question(page).locator("input").first).to_be_focused()
     choose(page, "capacity", "personal")
     expect(summary).to_be_hidden()
+    assert page.title() == title.removeprefix("Error: ")
     for key in ("discloses_city_business", "discloses_third_party", "discloses_personal_info"):
         choose(page, key, "no")
     page.locator("#wizard-next").click()  # a checkbox screen with nothing ticked
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_contain_text("None of these")
+
+
+def test_none_of_these_is_ticked_only_for_statements_the_reader_said_no_to(page: Page, site_url: str) -> None:
+    """A reader who changes "Who is this post for?" reaches statements they were never asked: they must
+    not be answered "no" for them (a student would be recorded as not a student). GOV.UK: never pre-select."""
+    personal = {"capacity": "personal", "discloses_city_business": "no", "discloses_third_party": "no",
+                "discloses_personal_info": "no", "speaks_for_city": "no", "identifies_city": "yes",
+                "city_equipment": "no", "restricted_community": "no"}
+    page.goto(f"{site_url}wizard/#{fragment(personal)}")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
+    page.locator("[data-answer=capacity] button", has_text="Change").click()
+    choose(page, "capacity", "business")
+    expect(screen(page)).to_have_attribute("data-screen", "about-the-post")
+    expect(screen(page).locator("input:checked")).to_have_count(0)  # two of its five were answered no
+    page.locator("#wizard-next").click()
+    expect(page.locator("#wizard-problem")).to_be_focused()  # nothing was answered for the reader
+    # A link that answers part of a screen does not tick it either; one that answers all of it "no" does.
+    page.goto(f"{site_url}wizard/#capacity=personal&discloses_city_business=no&discloses_third_party=no"
+              "&discloses_personal_info=no&speaks_for_city=no")
+    expect(screen(page)).to_have_attribute("data-questions", re.compile(r"\bspeaks_for_city\b"))
+    expect(screen(page).locator("input:checked")).to_have_count(0)
+    page.goto(f"{site_url}wizard/#capacity=business&discloses_personal_info=no&student=no&external_discussion=no"
+              "&new_campaign=no&city_equipment=no&restricted_community=no")
+    expect(question(page)).to_have_attribute("data-question", "approved_rep")
+    page.locator("#wizard-back").click()
+    expect(screen(page)).to_have_attribute("data-screen", "about-the-post")
+    expect(screen(page).locator("input[data-none]")).to_be_checked()
 
 
 def test_none_of_these_is_exclusive(page: Page, site_url: str) -> None:
@@ -485,6 +516,34 @@ def test_the_result_prints_as_a_one_page_record_that_can_be_reopened(page: Page,
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the record fits on one page"
 
 
+def test_the_record_is_dated_in_the_readers_own_time_zone(browser: Browser, site_url: str) -> None:
+    """At 9:30 pm in Hamilton it is already tomorrow in UTC: the printed record must not say so."""
+    context = browser.new_context(timezone_id="America/Toronto")
+    page = context.new_page()
+    page.clock.set_fixed_time("2026-11-28T02:30:00Z")
+    page.goto(f"{site_url}wizard/#{fragment(APPROVAL)}")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+    expect(page.locator(".wizard-record")).to_contain_text("Checked on 2026-11-27 ")
+    context.close()
+
+
+def test_each_answer_row_has_change_beside_the_answer(page: Page, site_url: str) -> None:
+    """GOV.UK's summary list: the answer, and Change on its first line; the statements ticked on a
+    checkbox screen are a list whose bullets stay inside the row."""
+    page.goto(f"{site_url}wizard/#{fragment(APPROVAL)}")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+    rows = page.locator("#wizard-answers .wizard-answer")
+    ticked = rows.filter(has=page.locator("dd li"))
+    expect(ticked).to_have_count(1)
+    for row in [ticked, rows.filter(has_not=page.locator("dd li")).first]:
+        first_line = row.locator("dd li").first if row is ticked else row.locator("dd")
+        line, change = first_line.bounding_box(), row.locator(".wizard-change").bounding_box()
+        assert change["x"] > line["x"] and abs(change["y"] + change["height"] / 2 - line["y"]) < change["height"], \
+            (line, change)
+    item, answer = ticked.locator("dd li").first.bounding_box(), ticked.locator("dd").bounding_box()
+    assert item["x"] - answer["x"] >= 12, "the bullet needs room inside the row's border"
+
+
 def test_loading_and_link_errors_speak_plainly(browser: Browser, site_url: str) -> None:
     context = browser.new_context()
     page = context.new_page()
@@ -555,11 +614,14 @@ def test_on_a_phone_each_next_question_shows_below_the_sticky_header(browser: Br
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{site_url}wizard/")
+    expect(page.locator("h1 > .headerlink")).to_be_hidden()  # it wrapped onto a blank line of its own
     header = page.locator(".md-header").bounding_box()
     for key, value in PERSONAL_PATH:
         choose(page, key, value)
         expect(page.locator("legend")).to_be_focused()
         assert page.locator("legend").bounding_box()["y"] >= header["y"] + header["height"], key
+        # "Question 3 of at most 5" shows with its question
+        assert page.locator("#wizard-progress").bounding_box()["y"] >= header["y"] + header["height"], key
     tick(page, [])
     heading = page.locator("#wizard-result h2").first
     expect(heading).to_be_focused(timeout=PYODIDE)

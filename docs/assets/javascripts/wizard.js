@@ -41,6 +41,7 @@
 
     start() {
       engine.launch(); // at once on the wizard page, however the reader arrived
+      this.title = document.title;
       this.form.noValidate = true; // our own error summary replaces the browser's tooltip
       this.form.addEventListener("submit", (event) => { event.preventDefault(); this.answer(); });
       this.back.addEventListener("click", () => this.goBack());
@@ -203,8 +204,9 @@
         first.focus();
         setTimeout(() => first.focus());
       });
-      this.problem.replaceChildren(el("h2", { class: "wizard-error-summary__title" }, "There is a problem"),
-        el("ul", {}, el("li", {}, link)));
+      this.problem.replaceChildren(el("div", { role: "alert" },
+        el("h2", { class: "wizard-error-summary__title" }, "There is a problem"), el("ul", {}, el("li", {}, link))));
+      document.title = `Error: ${this.title}`;
       this.problem.hidden = false;
       fieldset.classList.add("wizard-question--error");
       fieldset.querySelector(".wizard-field-error")?.remove();
@@ -251,6 +253,7 @@
     }
 
     render(moveFocus) {
+      document.title = this.title;
       this.error.hidden = true;
       this.error.replaceChildren();
       this.problem.hidden = true;
@@ -270,7 +273,10 @@
         this.back.hidden = walked.screens.length === 0 && !editing;
         this.back.textContent = editing ? "Cancel" : "Back";
         this.say(this.engineProblem());
-        if (moveFocus) this.questionBox.querySelector("legend").focus();
+        if (moveFocus) { // the progress line above the question shows too (site.css: below the sticky header)
+          this.progress.scrollIntoView({ block: "nearest" });
+          this.questionBox.querySelector("legend").focus({ preventScroll: true });
+        }
         performance.mark("wizard:question-shown");
         // While the reader reads the question, the engine works through the answers so far (the
         // result is not needed): the states on this path are built, and V8's first slow run of
@@ -310,14 +316,15 @@
 
     renderCheckboxes(screen) {
       const group = this.screenOf.get(screen.keys[0]);
-      const answered = screen.keys.some((key) => this.chosen(key) !== undefined);
       const boxes = screen.keys.map((key) => {
         const question = this.questions.get(key);
         return this.choice("checkbox", { name: key, id: `answer-${key}`, value: "yes",
           checked: this.chosen(key) === "yes" }, question.statement, question.help);
       });
+      // Ticked only if the reader said no to every statement here. A screen reached by changing an
+      // earlier answer may hold statements they were never asked: those are not answered for them.
       const none = this.choice("checkbox", { id: "answer-none", "data-none": true,
-        checked: answered && screen.keys.every((key) => this.chosen(key) !== "yes") }, group.none);
+        checked: screen.keys.every((key) => this.chosen(key) === "no") }, group.none);
       const fieldset = el("fieldset", { class: "wizard-question", "data-screen": group.id,
         "data-questions": screen.keys.join(" "), "aria-describedby": "wizard-help" },
         el("legend", { id: "wizard-legend", tabindex: "-1" }, group.text),
@@ -444,7 +451,8 @@
       };
       const others = result.obligations.filter((o) => !result.decisive.includes(o.id) && !o.standing);
       const standing = result.obligations.filter((o) => o.standing);
-      const today = new Date().toISOString().slice(0, 10);
+      const now = new Date(); // the reader's own date: a result checked in the evening is not dated tomorrow
+      const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()].map((n) => String(n).padStart(2, "0")).join("-");
       const address = new URL(SITE_ROOT.href).href;
 
       this.result.className = `wizard-result wizard-result--${result.verdict}`;
