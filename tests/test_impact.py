@@ -44,8 +44,9 @@ NEW_TOOL_RULE = '''    when: {capacity: business, new_tool: ["yes", unsure]}
 PROCEDURES_RULE = '''  - id: departmental-procedures
     title: Your department needs its own procedures
     text: >-
-      Your department must have its own policy and procedures for staff training and awareness
-      before it uses social media.
+      Departments that wish to use social media are required to develop departmental policy and
+      procedures for staff training and awareness of the policy, and any department-specific
+      guidelines.
     clause: scope-departments
     reviewed: 31dada0d4af4
     when: {capacity: business, new_campaign: "yes"}
