@@ -341,14 +341,14 @@ def test_continue_with_no_answer_shows_an_error_summary_linked_to_the_field(page
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There is a problem")
     expect(summary.get_by_role("alert")).to_contain_text("Select an answer")
-    title = page.title()
-    assert title.startswith("Error: Am I allowed to post this?"), title  # GOV.UK: the title says so too
+    # GOV.UK: the title names the question, and says when there is an error
+    assert page.title().startswith("Error: Who is this post for? - Am I allowed to post this?"), page.title()
     expect(question(page).locator(".wizard-field-error")).to_contain_text("Select an answer")
     summary.get_by_role("link").click()
     expect(question(page).locator("input").first).to_be_focused()
     choose(page, "capacity", "personal")
     expect(summary).to_be_hidden()
-    assert page.title() == title.removeprefix("Error: ")
+    assert page.title().startswith(f"{question(page).locator('legend').text_content()} - Am I allowed"), page.title()
     for key in ("discloses_city_business", "discloses_third_party", "discloses_personal_info"):
         choose(page, key, "no")
     page.locator("#wizard-next").click()  # a checkbox screen with nothing ticked
@@ -461,6 +461,7 @@ def test_an_approval_result_lists_next_steps_then_the_other_rules(page: Page, si
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
     assert result_sections(page) == ["Approval required", "What to do next", "Other rules that apply",
                                      "Always remember", "Your answers", "Print", "Start again"]
+    assert page.title().startswith("Result: Approval required - Am I allowed to post this?"), page.title()
     next_steps = page.locator(".wizard-next > li")
     badges = next_steps.locator(".wizard-badge").all_inner_texts()
     assert badges == ["Needs approval first", "Ask first", "Ask first"]

@@ -206,7 +206,7 @@
       });
       this.problem.replaceChildren(el("div", { role: "alert" },
         el("h2", { class: "wizard-error-summary__title" }, "There is a problem"), el("ul", {}, el("li", {}, link))));
-      document.title = `Error: ${this.title}`;
+      document.title = `Error: ${this.screenTitle}`;
       this.problem.hidden = false;
       fieldset.classList.add("wizard-question--error");
       fieldset.querySelector(".wizard-field-error")?.remove();
@@ -252,8 +252,15 @@
       if (text) requestAnimationFrame(() => { this.status.textContent = text; });
     }
 
+    /* GOV.UK: the page title names the question on screen (or the result), so a screen reader's
+       first words and the browser's history say where the reader is. */
+    retitle(heading) {
+      this.screenTitle = heading ? `${heading} - ${this.title}` : this.title;
+      document.title = this.screenTitle;
+    }
+
     render(moveFocus) {
-      document.title = this.title;
+      this.retitle(null);
       this.error.hidden = true;
       this.error.replaceChildren();
       this.problem.hidden = true;
@@ -270,6 +277,7 @@
         const step = editing ? walked.screens.indexOf(editing) + 1 : walked.screens.length + 1;
         this.progress.textContent = `Question ${step} of at most ${step - 1 + this.data.plan.most[screen.node]}`;
         this.questionBox.replaceChildren(this.renderScreen(screen));
+        this.retitle(this.questionBox.querySelector("legend").textContent);
         this.back.hidden = walked.screens.length === 0 && !editing;
         this.back.textContent = editing ? "Cancel" : "Back";
         this.say(this.engineProblem());
@@ -424,6 +432,7 @@
       this.root.classList.remove("wizard--waiting", "wizard--opening");
       this.loading.hidden = true;
       this.renderResult(result);
+      this.retitle(`Result: ${this.verdicts.get(result.verdict).label}`);
       this.showing(true);
       if (moveFocus) this.result.querySelector("h2").focus();
       performance.mark("wizard:result-shown");
