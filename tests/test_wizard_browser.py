@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.html_text import read_html
+from tests.html_text import article_text, read_html
 from tests.scenarios import load_scenarios
 from tests.site_server import SiteHandler
 from wizard import Engine, Rules
@@ -169,6 +169,15 @@ def test_the_first_question_is_in_the_html(site_dir: Path) -> None:
     assert fieldsets[0]["data-question"] == "capacity"
     assert [r["value"] for r in radios] == ["personal", "business", "peers"]
     assert all(r["id"] in labels for r in radios)
+
+
+def test_the_introduction_says_whom_the_policy_covers_and_whom_others_ask(site_dir: Path) -> None:
+    """The policy speaks of staff only: a volunteer or a contractor's employee is told it is not settled
+    for them, and whom to ask, before answering as if it were."""
+    html = (site_dir / "wizard" / "index.html").read_text(encoding="utf-8")
+    assert ("If you volunteer for the City or work for a company it contracts with, the policy does not say "
+            "whether it covers you: ask the Communications or Public Affairs Officer") in article_text(html)
+    assert "../policy/#scope-all-tools" in {a.get("href") for tag, a in read_html(html).tags if tag == "a"}
 
 
 def test_without_javascript_the_first_question_can_be_answered(browser: Browser, site_url: str) -> None:
