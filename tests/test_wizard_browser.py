@@ -545,8 +545,8 @@ def test_each_answer_row_has_change_beside_the_answer(page: Page, site_url: str)
     rows = page.locator("#wizard-answers .wizard-answer")
     ticked = rows.filter(has=page.locator("dd li"))
     expect(ticked).to_have_count(1)
-    for row in [ticked, rows.filter(has_not=page.locator("dd li")).first]:
-        first_line = row.locator("dd li").first if row is ticked else row.locator("dd")
+    plain = rows.filter(has_not=page.locator("dd li")).first
+    for row, first_line in ((ticked, ticked.locator("dd li").first), (plain, plain.locator("dd"))):
         line, change = first_line.bounding_box(), row.locator(".wizard-change").bounding_box()
         assert change["x"] > line["x"] and abs(change["y"] + change["height"] / 2 - line["y"]) < change["height"], \
             (line, change)

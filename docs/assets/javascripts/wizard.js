@@ -277,13 +277,14 @@
         const step = editing ? walked.screens.indexOf(editing) + 1 : walked.screens.length + 1;
         this.progress.textContent = `Question ${step} of at most ${step - 1 + this.data.plan.most[screen.node]}`;
         this.questionBox.replaceChildren(this.renderScreen(screen));
-        this.retitle(this.questionBox.querySelector("legend").textContent);
+        const legend = this.questionBox.querySelector("legend");
+        this.retitle(legend.textContent);
         this.back.hidden = walked.screens.length === 0 && !editing;
         this.back.textContent = editing ? "Cancel" : "Back";
         this.say(this.engineProblem());
         if (moveFocus) { // the progress line above the question shows too (site.css: below the sticky header)
           this.progress.scrollIntoView({ block: "nearest" });
-          this.questionBox.querySelector("legend").focus({ preventScroll: true });
+          legend.focus({ preventScroll: true });
         }
         performance.mark("wizard:question-shown");
         // While the reader reads the question, the engine works through the answers so far (the
@@ -432,7 +433,6 @@
       this.root.classList.remove("wizard--waiting", "wizard--opening");
       this.loading.hidden = true;
       this.renderResult(result);
-      this.retitle(`Result: ${this.verdicts.get(result.verdict).label}`);
       this.showing(true);
       if (moveFocus) this.result.querySelector("h2").focus();
       performance.mark("wizard:result-shown");
@@ -496,6 +496,7 @@
             `(approved ${policy.approval_date_text}), at ${address}`),
           el("p", { class: "wizard-record-link" }, "To open this result again: ", el("span", {}, location.href)))];
       this.result.replaceChildren(...parts.flat().filter((part) => part));
+      this.retitle(`Result: ${verdict.label}`);
       this.say(`Result: ${verdict.label}. ${verdict.summary}`);
     }
   }
