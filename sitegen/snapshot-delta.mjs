@@ -260,5 +260,74 @@ export async function decode(stream) {
         throw new SnapshotMismatch("the snapshot was made from another Pyodide binary");
       }
     },
+    /** After restore(), for Pyodide's `target.set(source)` of the snapshot's memory into the new
+        instance's (`target`: a typed array over it): does the same, writing only what needs
+        writing, and returns true; returns false, having done nothing, if `source` is not that
+        memory. Two thirds of the memory are pages the file left out, all zeros, and the new
+        instance's memory is mostly zeros already: such a page is written only where
+        `isZero(from, to)` says the target is not. Each page of fresh memory written costs a page
+        fault, so this takes about half as long as copying all 31 MB. */
+    copyMemory(target, source, isZero) {
+      const at = memoryOffset(snapshot);
+      const memory = snapshot.subarray(at);
+      if (source?.buffer !== snapshot.buffer || source.byteOffset !== memory.byteOffset || source.length !== memory.length) return false;
+      target = new Uint8Array(target.buffer, target.byteOffset, target.length);
+      if (target.length < memory.length) throw new RangeError("the snapshot is larger than Pyodide's memory");
+      const copy = (from, to) => { if (from < to) target.set(memory.subarray(from, to), from); };
+      const clear = (from, to) => {
+        for (let page = from; page < to; page += PAGE) {
+          const pageEnd = Math.min(page + PAGE, to);
+          if (!isZero(page, pageEnd)) target.fill(0, page, pageEnd);
+        }
+      };
+      for (const [first, after, stored] of runs(bitmap, 0, pageCount(length))) {
+        const [from, to] = [Math.max(first * PAGE - at, 0), Math.min(after * PAGE - at, memory.length)];
+        if (stored) {
+          copy(from, to);
+        } else { // zeros, except the static data stored as an XOR
+          clear(from, Math.min(to, start));
+          copy(Math.max(from, start), Math.min(to, end));
+          clear(Math.max(from, end), to);
+        }
+      }
+      return true;
+    },
+  };
+}
+
+/* A WebAssembly function that tells whether bytes `from` to `to` of a memory are all zeros, 16 at a
+   time (SIMD): (i32 from, i32 to) -> i32 1 or 0, where to - from is a multiple of 16. JavaScript
+   reads a byte at a time, several times slower than the copy it would save. */
+const section = (id, bytes) => [id, bytes.length, ...bytes]; // each under 128 bytes
+const ZERO_SCAN_BODY = [
+  0x00, // no locals
+  0x02, 0x40, 0x03, 0x40, // block, loop
+  0x20, 0, 0x20, 1, 0x4f, 0x0d, 1, // from >= to: leave the block
+  0x20, 0, 0xfd, 0, 0, 0, 0xfd, 0x53, 0x04, 0x40, 0x41, 0, 0x0f, 0x0b, // 16 bytes at from: any set? return 0
+  0x20, 0, 0x41, 16, 0x6a, 0x21, 0, 0x0c, 0, // from += 16; loop
+  0x0b, 0x0b, 0x41, 1, 0x0b, // end loop, end block; return 1
+];
+const ZERO_SCAN = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+  ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]), // type: (i32, i32) -> i32
+  ...section(2, [1, 1, 0x6d, 1, 0x6d, 2, 0, 0]), // import the memory as m.m
+  ...section(3, [1, 0]),
+  ...section(7, [1, 1, 0x7a, 0, 0]), // export it as z
+  ...section(10, [1, ZERO_SCAN_BODY.length, ...ZERO_SCAN_BODY]),
+]);
+
+/** `isZero(from, to)` over a WebAssembly `memory`, for copyMemory; null where the browser's
+    WebAssembly has no SIMD (then the caller copies everything). */
+export function zeroScanner(memory) {
+  let scan;
+  try {
+    scan = new WebAssembly.Instance(new WebAssembly.Module(ZERO_SCAN), { m: { m: memory } }).exports.z;
+  } catch {
+    return null;
+  }
+  const bytes = () => new Uint8Array(memory.buffer); // a fresh view: the memory may have grown
+  return (from, to) => {
+    const whole = to - ((to - from) % 16);
+    return scan(from, whole) === 1 && bytes().subarray(whole, to).every((byte) => byte === 0);
   };
 }

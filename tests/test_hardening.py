@@ -32,7 +32,7 @@ def test_every_page_and_an_interview_request_only_the_site(browser: Browser, sit
     click_through(page, INTERVIEW)
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
     site = urlsplit(site_url).netloc
-    assert any(url.endswith("/pyodide.asm.wasm") for url in requests), "the worker's requests are seen"
+    assert any(url.endswith("/pyodide.asm.mjs") for url in requests), "the worker's requests are seen"
     assert [url for url in requests if urlsplit(url).netloc != site] == []
     context.close()
 

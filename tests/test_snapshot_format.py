@@ -79,3 +79,60 @@ def test_a_snapshot_reads_back_exactly_and_only_over_its_own_binary() -> None:
     assert result == {"size": result["size"], "same": "same", "untouchedPageDiffers": "mismatch",
                       "changedPageDiffers": "mismatch"}
     assert result["size"] < 8 * 4096  # only the pages that are not zeros once XORed are stored
+
+
+SPARSE_COPY = """
+import { decode, encode, zeroScanner } from %(module)s;
+const PAGE = 4096, AT = 144;
+const initial = new Uint8Array(24 * PAGE);
+for (let i = 1024; i < 40000; i += 1) initial[i] = (i * 7 + 3) & 255;
+const memory = initial.slice();
+for (let i = 5 * PAGE + 10; i < 5 * PAGE + 30; i += 1) memory[i] ^= 0x5a;
+memory[9 * PAGE + 4095] = 1;
+for (let i = 16 * PAGE; i < 18 * PAGE + 100; i += 1) memory[i] = (i * 13) & 255;
+const snapshot = new Uint8Array(AT + memory.length);
+new DataView(snapshot.buffer).setUint32(4, AT, true);
+snapshot.set(memory, AT);
+const file = await encode(snapshot, initial);
+const read = await decode(new ReadableStream({ start(c) { c.enqueue(file); c.close(); } }));
+await read.restore(initial);
+// The new instance's memory when Pyodide restores: its static data, and what start-up code wrote since,
+// in pages the snapshot has as zeros (one only in its last byte), as data, and as static data.
+const fresh = () => {
+  const wasm = new WebAssembly.Memory({ initial: 2 });
+  const bytes = new Uint8Array(wasm.buffer);
+  bytes.set(initial);
+  bytes[3 * PAGE + 1] = 9; bytes[12 * PAGE + PAGE - 1] = 9; bytes[16 * PAGE + 5] = 9; bytes[2 * PAGE] ^= 1;
+  bytes[23 * PAGE + 17] = 9; bytes[30 * PAGE] = 7;  // the last page of the memory, and past it
+  return { wasm, heap: new Int8Array(wasm.buffer) };
+};
+const source = read.snapshot.subarray(AT);
+const expected = fresh().heap; expected.set(source);
+const sparse = fresh();
+const isZero = zeroScanner(sparse.wasm);
+const copied = read.copyMemory(sparse.heap, source, isZero);
+const other = fresh();
+const notItsMemory = [read.snapshot.subarray(AT + 4), source.slice(), new Uint8Array(10)];
+const refused = notItsMemory.map((bytes) => read.copyMemory(other.heap, bytes, zeroScanner(other.wasm)));
+const untouched = fresh().heap;
+const scan = zeroScanner({ buffer: new ArrayBuffer(65536) });  // not a WebAssembly memory: no scanner
+const zeros = zeroScanner(new WebAssembly.Memory({ initial: 1 }));
+process.stdout.write(JSON.stringify({
+  copied,
+  same: sparse.heap.every((byte, i) => byte === expected[i]),
+  refused,
+  otherUntouched: other.heap.every((byte, i) => byte === untouched[i]),
+  scannerWithoutMemory: scan,
+  scans: [zeros(0, 65536), zeros(16, 47), zeros(65535, 65536)],
+}));
+"""
+
+
+def test_the_sparse_copy_leaves_the_memory_exactly_as_a_full_copy() -> None:
+    """The worker lets Pyodide's copy of the snapshot into the new memory skip the pages that are
+    zeros on both sides. Whatever start-up code wrote first, in pages the snapshot has as zeros,
+    as data or as static data, the memory ends byte for byte as after a full copy; and the copy
+    does nothing for anything but the snapshot's own memory."""
+    result = json.loads(run_in_node(SPARSE_COPY % {"module": json.dumps(MODULE.as_uri())}))
+    assert result == {"copied": True, "same": True, "refused": [False, False, False], "otherUntouched": True,
+                      "scannerWithoutMemory": None, "scans": [True, True, True]}

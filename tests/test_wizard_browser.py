@@ -769,21 +769,44 @@ def test_every_request_of_an_interview_stays_on_the_site(browser: Browser, site_
 
 
 
-def started_from(browser: Browser, site_url: str, route=None) -> str:
-    """How the engine started ("snapshot" or "scratch") on a fresh tab, after it gave a verdict."""
+def started_from(browser: Browser, site_url: str, route=None, detail: str = "start", page_script: str = "") -> str:
+    """How the engine started ("snapshot" or "scratch") on a fresh tab, after it gave a verdict;
+    with `detail="restored"`, how a snapshot's memory was copied in ("sparse" or "whole").
+    `page_script` runs first in the page (not in the worker)."""
     context = browser.new_context()
     page = context.new_page()
     if route:
         page.route(*route)
+    if page_script:
+        page.add_init_script(page_script)
     page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
-    how = page.evaluate("window.__wizardEngine.start")
+    how = page.evaluate(f"window.__wizardEngine.{detail}")
     context.close()
     return how
 
 
 def test_the_engine_starts_from_the_build_snapshot(browser: Browser, site_url: str) -> None:
     assert started_from(browser, site_url) == "snapshot"
+
+
+def test_the_snapshot_is_copied_into_pyodides_memory_page_by_page(browser: Browser, site_url: str) -> None:
+    """Only the pages that hold data (copyMemory, tested in test_snapshot_format.py): if a Pyodide
+    upgrade stops restoring through Module.HEAP8.set, the start still works but is slower, and this
+    says so."""
+    assert started_from(browser, site_url, detail="restored") == "sparse"
+
+
+def test_if_the_page_cannot_compile_the_webassembly_the_worker_still_starts_from_the_snapshot(
+        browser: Browser, site_url: str) -> None:
+    """The page compiles Pyodide's WebAssembly for the worker; when it cannot, the worker has Pyodide
+    instantiate the file itself."""
+    failing = "WebAssembly.compileStreaming = () => Promise.reject(new Error('not here'));"
+    assert started_from(browser, site_url, page_script=failing) == "snapshot"
+
+
+def test_a_page_that_cannot_gunzip_the_snapshot_starts_python_from_scratch(browser: Browser, site_url: str) -> None:
+    assert started_from(browser, site_url, page_script="delete window.DecompressionStream;") == "scratch"
 
 
 def test_without_the_snapshot_python_starts_from_scratch(browser: Browser, site_url: str) -> None:
@@ -864,8 +887,8 @@ def test_the_snapshot_is_used_whichever_file_arrives_first(browser: Browser, sit
 
 def test_a_first_visit_downloads_each_engine_file_once(browser: Browser, site_url: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The worker compiles Pyodide's WebAssembly itself, alongside Pyodide's loader, and Pyodide's own
-    request for it is answered from the browser's cache: the 3.5 MB must not cross the network twice."""
+    """The page compiles Pyodide's WebAssembly for the worker, alongside Pyodide's loader, and
+    Pyodide's own request for it gets a stand-in: the 3.5 MB must not cross the network twice."""
     served: collections.Counter[str] = collections.Counter()
     send_head = SiteHandler.send_head
 

@@ -1,7 +1,10 @@
 // The wizard's rule engine: the Python package `wizard`, run by self-hosted Pyodide in a module
 // Web Worker so the page never freezes. Pyodide 314 supports only module workers.
 // Messages in:  {id, answers}           (answers: {question key: answer value})
-// Messages out: {type: "ready", start, memory} | {type: "failed", message} | {type: "result", id, result | failed}
+//               {wasm}, {snapshot}       (Pyodide's compiled WebAssembly and the snapshot's bytes, which
+//                                         the page downloads for the worker: see wizard-engine.js)
+// Messages out: {type: "ready", start, restored, memory} | {type: "failed", message} | {type: "result", id, result | failed}
+//               | {type: "snapshot-unused"} (the page may stop downloading it)
 // The page passes the versioned folders of Pyodide and of the engine (see wizard-engine.js).
 const params = new URL(import.meta.url).searchParams;
 const SITE = new URL("../../", import.meta.url);
@@ -39,14 +42,15 @@ const wasmBlocked = (() => { // the reason, or null
   }
 })();
 
-// Pyodide compiles its 9.6 MB of WebAssembly only once its 1.3 MB of JavaScript has loaded. The
-// worker downloads and compiles it from the start instead, alongside, and hands Pyodide the module:
-// Pyodide's own request for the file gets an empty stand-in (so the file crosses the network once),
-// and its instantiation of that stand-in gets the compiled module (or, if compiling here failed,
-// the real file, instantiated as usual). Other WebAssembly is left alone.
+// Pyodide compiles its 9.6 MB of WebAssembly only once its 1.3 MB of JavaScript has loaded. The page
+// (wizard-engine.js) downloads and compiles it from the start instead, alongside, and sends the
+// module here; Pyodide is handed that module: its own request for the file gets an empty stand-in
+// (so the file crosses the network once), and its instantiation of that stand-in gets the compiled
+// module (or, if compiling failed, the real file, instantiated as usual). Other WebAssembly is left alone.
 const WASM_URL = new URL("pyodide.asm.wasm", PYODIDE_URL).href;
 const fetchFromNetwork = fetch.bind(self);
-const compiled = wasmBlocked === null ? WebAssembly.compileStreaming(fetchFromNetwork(WASM_URL)).catch(() => null) : null;
+let receiveModule = () => {};
+const compiled = wasmBlocked === null ? new Promise((resolve) => { receiveModule = resolve; }) : null;
 const standIns = new WeakSet();
 self.fetch = (resource, options) => {
   if (compiled === null || new URL(resource instanceof Request ? resource.url : resource, SITE).href !== WASM_URL) {
@@ -65,16 +69,69 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   return { module, instance: await instantiate.call(WebAssembly, module, imports) };
 };
 
+/* The snapshot's plain bytes, as the page sends them (wizard-engine.js): `available` resolves to
+   whether it could be downloaded, `bytes` is the stream of them. */
+const snapshotFromPage = (() => {
+  let settle;
+  let controller;
+  const available = new Promise((resolve) => { settle = resolve; });
+  const bytes = new ReadableStream({ start(control) { controller = control; } });
+  const accept = ({ ok, chunk, end, failed }) => {
+    if (ok !== undefined) settle(ok);
+    else if (chunk) controller.enqueue(chunk);
+    else if (end) controller.close();
+    else if (failed !== undefined) {
+      settle(false);
+      controller.error(new Error(`the snapshot could not be downloaded: ${failed}`));
+    }
+  };
+  return { available, bytes, accept };
+})();
+
 /* `whyFailed` names a cause of a failed instantiation that another start may not share; without one,
-   the WebAssembly itself failed and no start would work. */
-const start = async (options, whyFailed = () => null) => {
+   the WebAssembly itself failed and no start would work. `adjustModule(module)` may change the
+   object Pyodide passes to its Emscripten module constructor before the constructor runs. */
+const start = async (options, whyFailed = () => null, adjustModule = null) => {
   const { loadPyodide } = await loader;
   const failed = new Promise((_, reject) => {
     instantiationFailed = () => reject(whyFailed() ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
   });
+  if (adjustModule) { // Pyodide's module script, imported just when Pyodide would import it
+    const script = import(`${PYODIDE_URL}pyodide.asm.mjs`);
+    options = { ...options, createPyodideModule: async (module) => (await script).default(adjustModule(module)) };
+  }
   // packageBaseUrl: never fall back to Pyodide's CDN (the engine loads no packages anyway).
   return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failed]);
 };
+
+/* Pyodide restores a snapshot by copying all of it into the new memory, with
+   `Module.HEAP8.set(memory)` (Module: the object passed to Pyodide's module constructor). Until
+   that copy, each HEAP8 view Emscripten makes gets its own `set`, which hands that one copy to
+   `copier()` (null until the snapshot is restored; see copyMemory in sitegen/snapshot-delta.mjs:
+   the same bytes, fewer pages written) and passes every other call on to the usual `set`. If
+   Pyodide ever restores another way, it copies as before. */
+function copyingSparsely(module, copier) {
+  let view;
+  let copied = false;
+  Object.defineProperty(module, "HEAP8", {
+    configurable: true,
+    enumerable: true,
+    get: () => view,
+    set(next) {
+      view = next;
+      if (copied) return;
+      next.set = function set(source, offset) {
+        if (!offset && copier()?.(this, source)) {
+          copied = true;
+          delete this.set;
+        } else {
+          Int8Array.prototype.set.call(this, source, offset);
+        }
+      };
+    },
+  });
+  return module;
+}
 
 const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
@@ -82,18 +139,20 @@ const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0
    than starting Python). Used only if it was made from the very engine zip this site serves, and,
    once its memory is rebuilt from the way it is stored, only if that is exact. */
 async function fromSnapshot(archive) {
-  if (typeof DecompressionStream !== "function") return null;
-  const download = new AbortController(); // stopped if the snapshot turns out unusable
-  const response = await fetch(new URL("engine.snapshot.gz", ENGINE_URL), { signal: download.signal }).catch(() => null);
-  if (!response || !response.ok) return null;
+  if (!(await snapshotFromPage.available)) return null;
   let mismatch = null;
   let unwatch = () => {};
   try {
-    const { decode, sha256, watchInstantiation } = await snapshotDelta;
-    const stored = plainBytes(response).then(decode); // resolves once its header is read; Pyodide starts meanwhile
+    const { decode, sha256, watchInstantiation, zeroScanner } = await snapshotDelta;
+    const stored = decode(snapshotFromPage.bytes); // resolves once its header is read; Pyodide starts meanwhile
+    let copy = null; // once restored: puts its memory into the new instance's (copyingSparsely)
+    let copiedSparsely = false;
     unwatch = watchInstantiation(async (memory) => {
       try {
-        await (await stored)?.restore(new Uint8Array(memory.buffer));
+        const read = await stored;
+        await read?.restore(new Uint8Array(memory.buffer));
+        const isZero = zeroScanner(memory);
+        if (read && isZero) copy = (target, source) => (copiedSparsely = read.copyMemory(target, source, isZero));
       } catch (error) {
         mismatch = error;
         throw error;
@@ -103,37 +162,18 @@ async function fromSnapshot(archive) {
     const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
     const snapshot = stored.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
     snapshot.catch(() => {}); // Pyodide may fail before it asks for it; reported below either way
-    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL }, () => mismatch);
+    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL }, () => mismatch, (module) => copyingSparsely(module, () => copy));
     const browser = pyodide.pyimport("wizard.browser");
     if (browser.ARCHIVE_SHA256 !== hex(await sha256(new Uint8Array(await archive)))) return null; // a stale snapshot
-    return { browser, pyodide };
+    return { browser, pyodide, restored: copiedSparsely ? "sparse" : "whole" };
   } catch (error) {
     if (error instanceof StartFailure) throw error; // no start would work: tell the reader
     warn.call(console, "The wizard's Pyodide snapshot could not be used; starting Python instead.", error);
-    download.abort();
+    postMessage({ type: "snapshot-unused" }); // the page stops downloading it
     return null;
   } finally {
     unwatch();
   }
-}
-
-/* The snapshot's bytes as they arrive, gunzipped on the way. It ships gzipped; a server may already
-   have decoded it (then it lacks gzip's magic bytes). */
-async function plainBytes(response) {
-  const reader = response.body.getReader();
-  const first = await reader.read();
-  const bytes = new ReadableStream({
-    start(controller) {
-      if (!first.done) controller.enqueue(first.value);
-    },
-    async pull(controller) {
-      const { value, done } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-  });
-  const gzipped = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
-  return gzipped ? bytes.pipeThrough(new DecompressionStream("gzip")) : bytes;
 }
 
 async function fromScratch(archive) {
@@ -152,16 +192,16 @@ const engine = (async () => {
   });
   archive.catch(() => {}); // awaited, and reported, by whichever start uses it
   const snapshotted = await fromSnapshot(archive);
-  const { browser, pyodide } = snapshotted || await fromScratch(archive);
+  const { browser, pyodide, restored = null } = snapshotted || await fromScratch(archive);
   console.warn = warn;
   // The engine's WebAssembly memory, for the benchmark (Pyodide exposes no public figure for it).
   const memory = pyodide._module && pyodide._module.HEAP8 ? pyodide._module.HEAP8.byteLength : null;
-  return { browser, start: snapshotted ? "snapshot" : "scratch", memory };
+  return { browser, start: snapshotted ? "snapshot" : "scratch", restored, memory };
 })();
 
 engine.then(
-  ({ browser, start: how, memory }) => {
-    postMessage({ type: "ready", start: how, memory });
+  ({ browser, start: how, restored, memory }) => {
+    postMessage({ type: "ready", start: how, restored, memory });
     // A task later: a reader's request already waiting (a link with every answer) goes first.
     setTimeout(() => {
       try {
@@ -185,6 +225,8 @@ function warmUp(sets) {
 }
 
 onmessage = async ({ data }) => {
+  if ("wasm" in data) return receiveModule(data.wasm);
+  if ("snapshot" in data) return snapshotFromPage.accept(data.snapshot);
   try {
     const { browser } = await engine;
     const result = JSON.parse(browser.evaluate_json(JSON.stringify(data.answers)));
