@@ -769,9 +769,8 @@ def test_every_request_of_an_interview_stays_on_the_site(browser: Browser, site_
 
 
 
-def started_from(browser: Browser, site_url: str, route=None, detail: str = "start", page_script: str = "") -> str:
-    """How the engine started ("snapshot" or "scratch") on a fresh tab, after it gave a verdict;
-    with `detail="restored"`, how a snapshot's memory was copied in ("sparse" or "whole").
+def started_from(browser: Browser, site_url: str, route=None, page_script: str = "") -> str:
+    """How the engine started ("snapshot" or "scratch") on a fresh tab, after it gave a verdict.
     `page_script` runs first in the page (not in the worker)."""
     context = browser.new_context()
     page = context.new_page()
@@ -781,20 +780,13 @@ def started_from(browser: Browser, site_url: str, route=None, detail: str = "sta
         page.add_init_script(page_script)
     page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
-    how = page.evaluate(f"window.__wizardEngine.{detail}")
+    how = page.evaluate("window.__wizardEngine.start")
     context.close()
     return how
 
 
 def test_the_engine_starts_from_the_build_snapshot(browser: Browser, site_url: str) -> None:
     assert started_from(browser, site_url) == "snapshot"
-
-
-def test_the_snapshot_is_copied_into_pyodides_memory_page_by_page(browser: Browser, site_url: str) -> None:
-    """Only the pages that hold data (copyMemory, tested in test_snapshot_format.py): if a Pyodide
-    upgrade stops restoring through Module.HEAP8.set, the start still works but is slower, and this
-    says so."""
-    assert started_from(browser, site_url, detail="restored") == "sparse"
 
 
 def test_if_the_page_cannot_compile_the_webassembly_the_worker_still_starts_from_the_snapshot(

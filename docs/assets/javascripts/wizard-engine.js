@@ -15,7 +15,7 @@
   const [pyodideDir, engineDir] = (document.querySelector('meta[name="wizard-engine"]')?.content || "").split(" ");
   const workerURL = new URL("assets/javascripts/wizard-worker.js", siteRoot);
   if (pyodideDir && engineDir) workerURL.search = new URLSearchParams({ pyodide: pyodideDir, engine: engineDir });
-  const state = { status: "idle", message: "", start: "", restored: null, memory: null, worker: null, pending: new Map(), nextId: 1 };
+  const state = { status: "idle", message: "", start: "", memory: null, worker: null, pending: new Map(), nextId: 1 };
   const listeners = new Set();
   const notify = () => listeners.forEach((listener) => listener(state.status));
   const fail = (message) => {
@@ -41,7 +41,6 @@
         } else if (data.type === "ready") {
           state.status = "ready";
           state.start = data.start; // "snapshot" or "scratch": how Python was started (tests, benchmarks)
-          state.restored = data.restored; // a snapshot's memory copied "sparse" or "whole"; null from scratch
           state.memory = data.memory; // bytes of WebAssembly memory (benchmarks)
           notify();
         } else if (data.type === "failed") {
@@ -150,7 +149,6 @@
     get status() { return state.status; },
     get message() { return state.message; },
     get start() { return state.start; }, // how Python started: "snapshot" or "scratch"
-    get restored() { return state.restored; }, // how a snapshot was copied in: "sparse" or "whole"
     get memory() { return state.memory; },
     onChange(listener) { listeners.add(listener); return () => listeners.delete(listener); },
     /* answers: a Map of question key -> answer value; resolves with the engine's result object. */

@@ -3,7 +3,7 @@
 // Messages in:  {id, answers}           (answers: {question key: answer value})
 //               {wasm}, {snapshot}       (Pyodide's compiled WebAssembly and the snapshot's bytes, which
 //                                         the page downloads for the worker: see wizard-engine.js)
-// Messages out: {type: "ready", start, restored, memory} | {type: "failed", message} | {type: "result", id, result | failed}
+// Messages out: {type: "ready", start, memory} | {type: "failed", message} | {type: "result", id, result | failed}
 //               | {type: "snapshot-unused"} (the page may stop downloading it)
 // The page passes the versioned folders of Pyodide and of the engine (see wizard-engine.js).
 const params = new URL(import.meta.url).searchParams;
@@ -89,49 +89,15 @@ const snapshotFromPage = (() => {
 })();
 
 /* `whyFailed` names a cause of a failed instantiation that another start may not share; without one,
-   the WebAssembly itself failed and no start would work. `adjustModule(module)` may change the
-   object Pyodide passes to its Emscripten module constructor before the constructor runs. */
-const start = async (options, whyFailed = () => null, adjustModule = null) => {
+   the WebAssembly itself failed and no start would work. */
+const start = async (options, whyFailed = () => null) => {
   const { loadPyodide } = await loader;
   const failed = new Promise((_, reject) => {
     instantiationFailed = () => reject(whyFailed() ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
   });
-  if (adjustModule) { // Pyodide's module script, imported just when Pyodide would import it
-    const script = import(`${PYODIDE_URL}pyodide.asm.mjs`);
-    options = { ...options, createPyodideModule: async (module) => (await script).default(adjustModule(module)) };
-  }
   // packageBaseUrl: never fall back to Pyodide's CDN (the engine loads no packages anyway).
   return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failed]);
 };
-
-/* Pyodide restores a snapshot by copying all of it into the new memory, with
-   `Module.HEAP8.set(memory)` (Module: the object passed to Pyodide's module constructor). Until
-   that copy, each HEAP8 view Emscripten makes gets its own `set`, which hands that one copy to
-   `copier()` (null until the snapshot is restored; see copyMemory in sitegen/snapshot-delta.mjs:
-   the same bytes, fewer pages written) and passes every other call on to the usual `set`. If
-   Pyodide ever restores another way, it copies as before. */
-function copyingSparsely(module, copier) {
-  let view;
-  let copied = false;
-  Object.defineProperty(module, "HEAP8", {
-    configurable: true,
-    enumerable: true,
-    get: () => view,
-    set(next) {
-      view = next;
-      if (copied) return;
-      next.set = function set(source, offset) {
-        if (!offset && copier()?.(this, source)) {
-          copied = true;
-          delete this.set;
-        } else {
-          Int8Array.prototype.set.call(this, source, offset);
-        }
-      };
-    },
-  });
-  return module;
-}
 
 const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
@@ -143,16 +109,11 @@ async function fromSnapshot(archive) {
   let mismatch = null;
   let unwatch = () => {};
   try {
-    const { decode, sha256, watchInstantiation, zeroScanner } = await snapshotDelta;
+    const { decode, sha256, watchInstantiation } = await snapshotDelta;
     const stored = decode(snapshotFromPage.bytes); // resolves once its header is read; Pyodide starts meanwhile
-    let copy = null; // once restored: puts its memory into the new instance's (copyingSparsely)
-    let copiedSparsely = false;
     unwatch = watchInstantiation(async (memory) => {
       try {
-        const read = await stored;
-        await read?.restore(new Uint8Array(memory.buffer));
-        const isZero = zeroScanner(memory);
-        if (read && isZero) copy = (target, source) => (copiedSparsely = read.copyMemory(target, source, isZero));
+        await (await stored)?.restore(new Uint8Array(memory.buffer));
       } catch (error) {
         mismatch = error;
         throw error;
@@ -162,10 +123,10 @@ async function fromSnapshot(archive) {
     const stdLibURL = new URL("stdlib-after-snapshot.zip", ENGINE_URL).href;
     const snapshot = stored.then((read) => read?.snapshot ?? Promise.reject(new Error("not a snapshot of this site")));
     snapshot.catch(() => {}); // Pyodide may fail before it asks for it; reported below either way
-    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL }, () => mismatch, (module) => copyingSparsely(module, () => copy));
+    const pyodide = await start({ _loadSnapshot: snapshot, stdLibURL }, () => mismatch);
     const browser = pyodide.pyimport("wizard.browser");
     if (browser.ARCHIVE_SHA256 !== hex(await sha256(new Uint8Array(await archive)))) return null; // a stale snapshot
-    return { browser, pyodide, restored: copiedSparsely ? "sparse" : "whole" };
+    return { browser, pyodide };
   } catch (error) {
     if (error instanceof StartFailure) throw error; // no start would work: tell the reader
     warn.call(console, "The wizard's Pyodide snapshot could not be used; starting Python instead.", error);
@@ -192,16 +153,16 @@ const engine = (async () => {
   });
   archive.catch(() => {}); // awaited, and reported, by whichever start uses it
   const snapshotted = await fromSnapshot(archive);
-  const { browser, pyodide, restored = null } = snapshotted || await fromScratch(archive);
+  const { browser, pyodide } = snapshotted || await fromScratch(archive);
   console.warn = warn;
   // The engine's WebAssembly memory, for the benchmark (Pyodide exposes no public figure for it).
   const memory = pyodide._module && pyodide._module.HEAP8 ? pyodide._module.HEAP8.byteLength : null;
-  return { browser, start: snapshotted ? "snapshot" : "scratch", restored, memory };
+  return { browser, start: snapshotted ? "snapshot" : "scratch", memory };
 })();
 
 engine.then(
-  ({ browser, start: how, restored, memory }) => {
-    postMessage({ type: "ready", start: how, restored, memory });
+  ({ browser, start: how, memory }) => {
+    postMessage({ type: "ready", start: how, memory });
     // A task later: a reader's request already waiting (a link with every answer) goes first.
     setTimeout(() => {
       try {
