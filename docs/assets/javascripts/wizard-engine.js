@@ -1,7 +1,8 @@
 /* Starts the wizard's rule engine (Python under Pyodide, in one module Web Worker) when a reader
  * needs it, and not before: at once on the wizard page, and on any other page only when the reader
  * shows they are heading there (pointing at, focusing or touching a link to the wizard). A reader who
- * only reads the policy downloads none of Pyodide's megabytes. Loaded from <head>
+ * only reads the policy downloads none of Pyodide's megabytes. Once started, it also fetches the
+ * worker's two big files for it (downloadForWorker, below). Loaded from <head>
  * (overrides/main.html), once per full page load: mkdocs-material's instant navigation keeps it, so
  * there is at most one worker per tab. wizard.js talks to it through window.__wizardEngine.
  */
