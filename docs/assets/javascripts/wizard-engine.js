@@ -14,8 +14,10 @@
   const wizardPage = new URL("wizard/", siteRoot);
   // The versioned folders of Pyodide and of the engine (overrides/main.html), passed on to the worker.
   const [pyodideDir, engineDir] = (document.querySelector('meta[name="wizard-engine"]')?.content || "").split(" ");
+  const pyodideBase = new URL(pyodideDir || "pyodide/", siteRoot);
+  const engineBase = new URL(engineDir || "assets/wizard/", siteRoot);
   const workerURL = new URL("assets/javascripts/wizard-worker.js", siteRoot);
-  if (pyodideDir && engineDir) workerURL.search = new URLSearchParams({ pyodide: pyodideDir, engine: engineDir });
+  workerURL.search = new URLSearchParams({ pyodide: pyodideBase.href, engine: engineBase.href });
   const state = { status: "idle", message: "", start: "", memory: null, worker: null, pending: new Map(), nextId: 1 };
   const listeners = new Set();
   const notify = () => listeners.forEach((listener) => listener(state.status));
@@ -67,8 +69,6 @@
      10 % sooner (README, "Lowering the floor"). The gunzipping goes 64 kB at a time, each piece in
      a task of its own, so a reader's click never waits behind it. */
   function downloadForWorker() {
-    const pyodideBase = new URL(pyodideDir || "pyodide/", siteRoot);
-    const engineBase = new URL(engineDir || "assets/wizard/", siteRoot);
     const compiled = typeof WebAssembly.compileStreaming === "function"
       ? WebAssembly.compileStreaming(fetch(new URL("pyodide.asm.wasm", pyodideBase))).catch(() => null)
       : Promise.resolve(null);

@@ -5,11 +5,11 @@
 //                                         the page downloads for the worker: see wizard-engine.js)
 // Messages out: {type: "ready", start, memory} | {type: "failed", message} | {type: "result", id, result | failed}
 //               | {type: "snapshot-unused"} (the page may stop downloading it)
-// The page passes the versioned folders of Pyodide and of the engine (see wizard-engine.js).
+// The page passes the versioned folders of Pyodide and of the engine, as addresses (see wizard-engine.js).
 const params = new URL(import.meta.url).searchParams;
 const SITE = new URL("../../", import.meta.url);
-const PYODIDE_URL = new URL(params.get("pyodide") || "pyodide/", SITE).href;
-const ENGINE_URL = new URL(params.get("engine") || "assets/wizard/", SITE).href;
+const PYODIDE_URL = new URL(params.get("pyodide"), SITE).href; // the page always passes both
+const ENGINE_URL = new URL(params.get("engine"), SITE).href;
 // No top-level await: the module must finish evaluating (and set onmessage below) at once, or a
 // request the page sends while Pyodide's loader is still downloading could be dispatched to no one.
 const loader = import(`${PYODIDE_URL}pyodide.mjs`);
