@@ -41,6 +41,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                                 "its current wording")
     review.add_argument("clause_id", help="the clause id, e.g. personal-use-third-party")
     commands.add_parser("note", help="record which change the newest note in policy_source/changes.yaml describes")
+    commands.add_parser("names", help="record the question keys, answer values and ids the rules publish in "
+                                      "policy_source/published.yaml (append-only)")
     rules = commands.add_parser("rules", help="compile the rules to JSON for the command-line wizard")
     rules.add_argument("--output", type=Path, default=ROOT / "build" / "rules.json", help="where to write it")
     impact = commands.add_parser("impact", help="compare the wizard's answers under the sources at a git ref with "

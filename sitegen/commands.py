@@ -23,10 +23,10 @@ def _mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _load(allow_unreviewed: bool = False) -> Sources | None:
+def _load(allow_unreviewed: bool = False, published: bool = True) -> Sources | None:
     """The validated sources, or None after printing every problem with file, line and fix."""
     try:
-        sources = load_sources(allow_unreviewed=allow_unreviewed)
+        sources = load_sources(allow_unreviewed=allow_unreviewed, published=published)
     except SourceError as error:
         print(f"policy_source/ has {len(error.problems)} problem(s):", file=sys.stderr)
         for problem in error.problems:
@@ -46,6 +46,18 @@ def check(allow_unreviewed: bool = False) -> int:
     print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, {len(data['questions'])} questions, "
           f"{len(data['obligations'])} obligations, {len(data['unclear'])} unclear notes, "
           f"{len(sources.glossary)} defined terms, {len(sources.related)} related documents.")
+    return 0
+
+
+def record_names() -> int:
+    """Add the names a change introduces to policy_source/published.yaml (never removing any)."""
+    from sitegen.published_names import record_names as record
+
+    sources = _load(allow_unreviewed=True, published=False)
+    if sources is None:
+        return 1
+    added = record(SOURCE_DIR, sources.rules.data)
+    print(f"Recorded as published: {', '.join(added)}." if added else "Every name is already recorded.")
     return 0
 
 
@@ -172,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
         return compile_rules(args.output)
     if args.command == "note":
         return record_note()
+    if args.command == "names":
+        return record_names()
     if args.command == "impact":
         return impact_report(args.base, args.json)
     if args.command == "serve":

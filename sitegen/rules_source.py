@@ -126,27 +126,31 @@ class _Checker:
 
 
 def _screens(check: _Checker, data: LineDict, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Yes/no questions shown together as checkboxes: each must have a statement, next to the others."""
+    """Questions asked together on one screen, next to each other in the order: with `none`, yes/no
+    questions shown as checkboxes (each needs a statement); without it, each question with its answers."""
     order = [q["key"] for q in questions if "retired" not in q]
     by_key = {q["key"]: q for q in questions}
     compiled, taken = [], {}
     for item in check.unique(entries(check.path, "screens", check.problems), "id", ID, "screen"):
         what = f"screen '{item['id']}'"
-        if not check_fields(item, check.path, {"id": str, "text": str, "help": str, "none": str, "keys": list}, {},
+        if not check_fields(item, check.path, {"id": str, "text": str, "help": str, "keys": list}, {"none": str},
                             what, check.problems):
             continue
+        checkboxes = "none" in item
         line, keys = item.line_of("keys"), [str(k) for k in item["keys"]]
         good = True
         for key in keys:
             question = by_key.get(key)
             problem = ("is not a question that is asked" if key not in order else
                        f"is already on screen '{taken[key]}'" if key in taken else
-                       "does not take exactly the answers yes and no" if
+                       "does not take exactly the answers yes and no" if checkboxes and
                        [a["value"] for a in question["answers"]] != ["yes", "no"] else
-                       "has no 'statement' (the checkbox's words)" if "statement" not in question else "")
+                       "has no 'statement' (the checkbox's words)" if checkboxes and "statement" not in question
+                       else "")
             if problem:
                 check.problem(line, f"{what} lists {key!r}, which {problem}",
-                              "list only yes/no questions that have a 'statement', each on one screen")
+                              "list only yes/no questions that have a 'statement', each on one screen" if checkboxes
+                              else "list only questions that are asked, each on one screen")
                 good = False
             taken.setdefault(key, item["id"])
         positions = sorted(order.index(k) for k in keys if k in order)
@@ -158,8 +162,11 @@ def _screens(check: _Checker, data: LineDict, questions: list[dict[str, Any]]) -
             check.problem(line, f"the questions of {what} are not next to each other in the question order",
                           f"move them together in 'questions:', e.g. in this order: {', '.join(keys)}")
         else:
-            compiled.append({"id": item["id"], "text": words(item["text"]), "help": words(item["help"]),
-                             "none": words(item["none"]), "keys": [order[p] for p in positions]})
+            screen = {"id": item["id"], "text": words(item["text"]), "help": words(item["help"]),
+                      "keys": [order[p] for p in positions]}
+            if checkboxes:
+                screen["none"] = words(item["none"])
+            compiled.append(screen)
     return compiled
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from sitegen.change_notes import ChangeNote, load_notes, missing_note
 from sitegen.digest import source_digest
 from sitegen.errors import SourceError, SourceProblem, raise_if_any
+from sitegen.interview_limits import limit_problems
 from sitegen.policy_text import Policy, parse_policy
+from sitegen.published_names import check_published
 from sitegen.reference_data import RelatedDocument, StaffWords, Term, load_glossary, load_related, load_staff_words
 from sitegen.rules_review import fingerprint_problems, reachability_problems
 from sitegen.rules_source import CompiledRules, load_rules
@@ -29,11 +31,13 @@ class Sources:
     warnings: list[SourceProblem] = field(default_factory=list)
 
 
-def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, lenient: bool = False) -> Sources:
+def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, lenient: bool = False,
+                 published: bool = True) -> Sources:
     """Read and validate every source file; raise SourceError naming each problem's file and line.
 
     With `allow_unreviewed`, rules whose clause wording changed since review, and a change to the
     wording or rules that has no change note yet, are warnings, not errors (previews, the CLI).
+    `published=False` skips the record of published names (`build.py names`, which updates it).
     `lenient` reads an older version from git for comparison (`build.py impact`): fields added to the
     format since are given their old meaning, and rules that can never apply are not an error there.
     """
@@ -45,13 +49,15 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
         staff_words = load_staff_words(source_dir / "staff_words.yaml", policy, problems)
         rules_path = source_dir / "rules.yaml"
         rules = load_rules(rules_path, policy, problems, lenient=lenient)
+        if published and not lenient:
+            problems += check_published(source_dir, rules.data, rules_path)
     except SourceError as error:
         raise SourceError(problems + error.problems) from None
     raise_if_any(problems)
     situations = [] if lenient else load_situations(source_dir, rules.data, problems)
     raise_if_any(problems)
     if not lenient:
-        raise_if_any(reachability_problems(rules, rules_path))
+        raise_if_any(reachability_problems(rules, rules_path) + limit_problems(rules.data, situations, rules_path))
     stale = fingerprint_problems(rules.citations, policy, rules_path)
     notes: list[ChangeNote] = []
     if not lenient:

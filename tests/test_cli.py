@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOGGER = ["capacity=business", "discloses_personal_info=no", "approved_rep=yes", "student=no", "new_tool=no",
-           "new_campaign=no", "external_discussion=yes", "city_equipment=no", "restricted_community=no"]
+BLOGGER = ["capacity=business", "discloses_personal_info=no", "harmful_content=no", "uses_others_work=no",
+           "approved_rep=yes", "student=no", "new_tool=no", "new_campaign=no", "external_discussion=yes",
+           "city_equipment=no", "restricted_community=no"]
 ENV = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
 
 
@@ -50,8 +51,8 @@ def test_json_for_a_complete_set_of_answers() -> None:
 
 def test_json_for_an_ask_first_result_names_whom_to_ask() -> None:
     done = wizard("evaluate", "capacity=personal", "speaks_for_city=no", "discloses_city_business=unsure",
-                  "discloses_third_party=no", "discloses_personal_info=no", "identifies_city=yes",
-                  "restricted_community=no", "--json")
+                  "discloses_third_party=no", "discloses_personal_info=no", "harmful_content=no",
+                  "uses_others_work=no", "identifies_city=yes", "restricted_community=no", "--json")
     result = json.loads(done.stdout)
     assert result["verdict"] == "ask-first"
     assert [(u["id"], u["verdict"]) for u in result["unclear"]] == [("city-business-meaning", "ask-first")]
@@ -128,9 +129,9 @@ def test_evaluate_help_lists_the_keys_and_their_values() -> None:
 
 # -- the interview ------------------------------------------------------------------------------
 
-# A weekend post: myself, not for the City, no City business, contractor or personal information,
-# profile does not name the City, own phone, open place.
-WEEKEND = "1\n2\n2\n2\n2\n2\n2\n2\n"
+# A weekend post: myself, no City business, contractor or personal information, nothing harmful,
+# no one else's work, not for the City, profile does not name the City, own phone, open place.
+WEEKEND = "1\n" + "2\n" * 9
 
 
 def test_interactive_interview_through_stdin() -> None:

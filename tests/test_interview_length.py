@@ -1,34 +1,65 @@
-"""How many questions a reader answers: reported for every complete path, and kept from growing.
+"""How many screens a reader goes through: held to the limits in rules.yaml, and reported.
 
-The order of the questions in rules.yaml was chosen to keep these low; a rules change that makes
-interviews longer fails here, so the change is made knowingly (update the bounds in the same PR).
+The limits and their reasons are the communications team's (`limits:` in rules.yaml); `check` holds
+the rules to them. These tests prove that it does, whatever the rules say.
 """
 
 from __future__ import annotations
 
-import statistics
+import re
+import shutil
+from pathlib import Path
 
+import pytest
+import yaml
+
+from sitegen.errors import SourceError
+from sitegen.interview_limits import LIMITS, interview_length
+from sitegen.sources import SOURCE_DIR, load_sources
 from wizard import Engine
-from wizard.graph import path_lengths
-
-MEDIAN_AT_MOST = 9
-LONGEST_AT_MOST = 10
+from wizard.graph import complete_steps
+from wizard.screens import screens_to_result
 
 
-def test_questions_per_complete_path(engine: Engine) -> None:
-    lengths = path_lengths(engine)
-    print(f"\n{len(lengths)} complete paths: median {statistics.median(lengths)} questions, "
-          f"maximum {max(lengths)}, shortest {min(lengths)}")
-    assert statistics.median(lengths) <= MEDIAN_AT_MOST
-    assert max(lengths) <= LONGEST_AT_MOST
+def test_the_situations_keep_within_the_limits_in_the_rules() -> None:
+    sources = load_sources(allow_unreviewed=True)
+    limits = yaml.safe_load((SOURCE_DIR / "rules.yaml").read_text(encoding="utf-8"))["limits"]
+    assert set(limits) <= set(LIMITS)
+    length = interview_length(sources.rules.data, sources.situations)
+    figures = length.figures()
+    print(f"\n{len(length.screens)} situations answered screen by screen ({len(length.as_links)} only as links): "
+          + ", ".join(f"{name} {figures[name]:g} (limit {limits[name]})" for name in limits))
+    assert length.screens, "no situation can be answered screen by screen"
+    for name, limit in limits.items():
+        assert figures[name] <= limit, name
 
 
-def test_a_post_that_is_settled_early_ends_early(engine: Engine) -> None:
-    """Personal information shared without consent stops any post: nothing else is asked after it."""
-    answers = {"capacity": "business"}
-    while (result := engine.evaluate(answers)).next != "discloses_personal_info":
-        answers[result.next] = "no"
-    answers["discloses_personal_info"] = "yes"
-    result = engine.evaluate(answers)
-    assert result.verdict == "not-allowed" and result.next is None
-    assert len(answers) <= 3
+def test_a_limit_the_situations_exceed_fails_check_naming_the_line_and_the_fix(tmp_path: Path) -> None:
+    copy = tmp_path / "policy_source"
+    shutil.copytree(SOURCE_DIR, copy)
+    rules = copy / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(re.sub(r"(\n  most_screens: )\d+", r"\g<1>1", text), encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        load_sources(copy, allow_unreviewed=True)
+    line = text[: text.index("\n  most_screens:")].count("\n") + 2
+    assert f"rules.yaml:{line}: the situations now take longer than the limit" in str(error.value)
+    assert "raise 'most_screens' and say why" in str(error.value)
+
+
+def test_every_complete_path_is_counted_the_way_a_reader_goes_through_it(engine: Engine) -> None:
+    """Over every complete interview path, the screens counted never exceed the questions answered."""
+    for step in complete_steps(engine):
+        screens = screens_to_result(engine, step.answered)
+        assert screens is not None and 1 <= screens <= len(step.answered), step.answered
+
+
+def test_once_not_allowed_is_settled_nothing_more_is_asked(engine: Engine) -> None:
+    strictest = engine.rules.verdicts[-1].id
+    for step in complete_steps(engine):
+        if engine.outcome(step).verdict != strictest:
+            continue
+        path = dict(step.answered)
+        last = list(path)[-1]
+        before = engine.evaluate({k: v for k, v in path.items() if k != last})
+        assert before.verdict is None and before.next == last  # the last answer is the one that settled it

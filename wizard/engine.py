@@ -3,13 +3,22 @@
 The engine asks a question only when its answer can still change the result on the reader's path
 (some obligation, verdict or unclear note that mentions it is not yet decided by the answers so far),
 and asks nothing more once the strictest verdict is settled: a reader who may not make a post is
-told why and whom to ask, not the duties of that post. Questions are considered in the order the
-rules list them. Answers to questions the path never reaches are ignored, and reported as such.
+told why and whom to ask, not the duties of that post.
 
-Every point of the interview is a `_Step`, built the first time a path reaches it and kept: it knows
-its next question, which answers it ignores and everything the answers so far settle. Evaluating is
-then a walk down those steps, a dictionary lookup per question, which matters because the exhaustive
-tests, the benchmark and the impact report evaluate every combination of answers.
+The order is worked out from the rules, never routed by hand. At each point the questions that can
+still change the result are ordered: first those of a screen the reader has started (a screen of the
+site's wizard is finished once started); then those that an earlier answer has made decisive (one
+answer to them would settle the strictest verdict, which no answer could before), the likeliest to
+settle first; then the rest, in the order the rules list them. Answers already given count, whatever
+order they arrive in: at each point the first question in that order that the reader has already
+answered is taken, and only when none is does the interview ask. So a link that settles the verdict
+gets it at once, and a set of answers has one result however it is written. Answers the path never
+uses are ignored, and reported as such.
+
+Every point of the interview is a `Step`, built the first time a path reaches it and kept: it knows
+its questions in order, everything the answers so far settle, and its children by (key, value).
+Evaluating is then a walk down those steps, a dictionary lookup per answer, which matters because the
+exhaustive tests, the benchmark and the impact report walk every state of the interview.
 """
 
 from __future__ import annotations
@@ -67,6 +76,7 @@ class Result:
     answers: dict[str, str] = field(default_factory=dict)  # the answers this path used, implied ones too
     implied: list[str] = field(default_factory=list)
     decisive: list[str] = field(default_factory=list)  # obligations that set a verdict stricter than the least
+    open: list[str] = field(default_factory=list)  # the questions that can still change it, next first
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the CLI's --json and the browser); by hand, since
@@ -76,23 +86,33 @@ class Result:
 
         return {"verdict": self.verdict, "next": self.next, "obligations": items(self.obligations),
                 "unclear": items(self.unclear), "ignored": list(self.ignored), "answers": dict(self.answers),
-                "implied": list(self.implied), "decisive": list(self.decisive)}
+                "implied": list(self.implied), "decisive": list(self.decisive), "open": list(self.open)}
 
 
-@dataclass(eq=False)
-class _Step:
-    """One point of the interview: the answers used so far and everything they settle."""
+@dataclass(frozen=True)
+class _Outcome:
+    """What a point of the interview settles: worked out only for points a result is asked for."""
 
-    answered: dict[str, str]  # by the reader
-    known: dict[str, str]  # answered and implied
-    implied: tuple[str, ...]
-    next: str | None
-    ignores: frozenset[str]  # keys whose answers change nothing from here on
     obligations: tuple[Applied, ...]
     unclear: tuple[Applied, ...]
     verdict: str | None
     decisive: tuple[str, ...]
-    children: dict[str, _Step] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Step:
+    """One point of the interview: the answers used so far and the questions still open."""
+
+    answered: dict[str, str]  # by the reader
+    known: dict[str, str]  # answered and implied
+    implied: tuple[str, ...]
+    order: tuple[str, ...]  # the questions that can still change the result, in the order they are taken
+    children: dict[tuple[str, str], Step] = field(default_factory=dict)
+    outcome: _Outcome | None = None
+
+    @property
+    def next(self) -> str | None:
+        return self.order[0] if self.order else None
 
 
 class Engine:
@@ -124,7 +144,13 @@ class Engine:
         self._rule_predicates = [(rule, (rule.when,)) for rule in (*rules.obligations, *rules.unclear)]
         self._implying = [(q, (q.implied.when,)) for q in rules.questions if q.implied is not None]
         self._decide = Decisions(self.values_of)
-        self._steps: dict[tuple[State, tuple[str, ...]], _Step] = {}
+        self._position = {key: position for position, key in enumerate(self._asked)}
+        self._group_of = {key: position for position, key in enumerate(self._asked)}
+        for screen in rules.screens:  # a screen's questions share the position of its first
+            for key in screen.keys:
+                self._group_of[key] = self._position.get(screen.keys[0], 0)
+        self._decisive_at_start = frozenset(k for k in self._asked if self._settling_share(k, {}) > 0)
+        self._steps: dict[tuple[State, tuple[str, ...]], Step] = {}
         self._root = self._step({})
 
     # -- validating answers ---------------------------------------------------------------------
@@ -151,12 +177,32 @@ class Engine:
         return any(self._decide.changes(predicate, key, known) for predicate in self._predicates_of[key])
 
     def next_question(self, known: Answers) -> str | None:
-        """The first question, in rule order, that is unanswered and still matters; None when done."""
-        return None if self.verdict_settled(known) else self._first_open(known)
+        """The question asked next after these answers (given in any order); None when done."""
+        return self._reach(known).next
 
-    def _first_open(self, known: Answers) -> str | None:
-        """The first question, in rule order, that is unanswered and can still change something."""
-        return next((key for key in self._asked if key not in known and self._can_change(key, known)), None)
+    def _settling_share(self, key: str, known: Answers) -> float:
+        """The share of `key`'s answers that would settle the strictest verdict, given `known`."""
+        values = self.values_of[key]
+        return sum(self.verdict_settled(self._with_implications({**known, key: v})[0]) for v in values) / len(values)
+
+    def _order(self, known: dict[str, str], answered: Mapping[str, str]) -> tuple[str, ...]:
+        """The questions that can still change the result, in the order they are taken (see above)."""
+        if self.verdict_settled(known):
+            return ()
+        open_keys = [key for key in self._asked if key not in known and self._can_change(key, known)]
+        started = {self._group_of[k] for k in answered if k in self._group_of}
+        urgency: dict[int, float] = {}  # screen -> how likely one answer on it settles the verdict
+        for key in open_keys:
+            if key not in self._decisive_at_start and (share := self._settling_share(key, known)):
+                group = self._group_of[key]
+                urgency[group] = max(urgency.get(group, 0.0), share)
+
+        def rank(key: str) -> tuple[int, float, int, int]:
+            group = self._group_of[key]
+            tier = 0 if group in started else 1 if group in urgency else 2
+            return tier, -urgency.get(group, 0.0), group, self._position[key]
+
+        return tuple(sorted(open_keys, key=rank))
 
     def _with_implications(self, answered: Answers) -> tuple[dict[str, str], tuple[str, ...]]:
         """The answers plus those the rules take as given on this path, and the implied keys."""
@@ -171,38 +217,45 @@ class Engine:
                     changed = True
         return known, tuple(implied)
 
-    def _step(self, answered: dict[str, str]) -> _Step:
+    def _step(self, answered: dict[str, str]) -> Step:
         known, implied = self._with_implications(answered)
         cache_key = (frozenset(known.items()), implied)
-        if cache_key in self._steps:
-            return self._steps[cache_key]
-        done = self.verdict_settled(known)
-        next_key = None if done else self._first_open(known)
-        ignores = frozenset(implied).union(
-            k for k in self.questions if k not in known and (done or not self._can_change(k, known)))
-        obligations, unclear = self._what_applies(known, implied)
-        verdict, decisive = None, ()
-        if next_key is None:
-            verdicts = [o.verdict or self._least for o in obligations] + [u.verdict or self._least for u in unclear]
-            verdict = max(verdicts, key=self._rank.__getitem__, default=self._least)
-            if verdict != self._least:
-                decisive = tuple(o.id for o in obligations if o.verdict == verdict)
-        step = _Step(answered, known, implied, next_key, ignores, obligations, unclear, verdict, decisive)
-        self._steps[cache_key] = step
-        return step
+        if cache_key not in self._steps:
+            self._steps[cache_key] = Step(answered, known, implied, self._order(known, answered))
+        return self._steps[cache_key]
 
-    def _reach(self, answers: Mapping[str, str]) -> _Step:
-        """Follow the interview through the given answers, as far as they go."""
+    def outcome(self, step: Step) -> _Outcome:
+        """The obligations, notes and (once no question is open) the verdict at this point."""
+        if step.outcome is None:
+            obligations, unclear = self._what_applies(step.known, step.implied)
+            verdict, decisive = None, ()
+            if not step.order:
+                verdicts = [o.verdict or self._least for o in obligations] + [u.verdict or self._least for u in unclear]
+                verdict = max(verdicts, key=self._rank.__getitem__, default=self._least)
+                if verdict != self._least:
+                    decisive = tuple(o.id for o in obligations if o.verdict == verdict)
+            step.outcome = _Outcome(obligations, unclear, verdict, decisive)
+        return step.outcome
+
+    def child(self, step: Step, key: str, value: str) -> Step:
+        """The point reached from `step` by answering `key` (one of its open questions) with `value`."""
+        found = step.children.get((key, value))
+        if found is None:
+            found = step.children[key, value] = self._step({**step.answered, key: value})
+        return found
+
+    @property
+    def root(self) -> Step:
+        return self._root
+
+    def _reach(self, answers: Mapping[str, str]) -> Step:
+        """Follow the interview through the given answers, in the interview's order whatever theirs."""
         step = self._root
-        while step.next is not None:
-            value = answers.get(step.next)
-            if value is None:
-                break
-            child = step.children.get(value)
-            if child is None:
-                child = step.children[value] = self._step({**step.answered, step.next: value})
-            step = child
-        return step
+        while True:
+            key = next((k for k in step.order if k in answers), None)
+            if key is None:
+                return step
+            step = self.child(step, key, answers[key])
 
     def walk(self, answers: Answers) -> tuple[dict[str, str], list[str], str | None]:
         """Follow the interview through the given answers: (answers used, implied keys, next key)."""
@@ -224,9 +277,11 @@ class Engine:
         if not known_answers:
             self.check(answers)
         step = self._reach(answers)
-        return Result(verdict=step.verdict, next=step.next, obligations=list(step.obligations),
-                      unclear=list(step.unclear), ignored=[k for k in answers if k in step.ignores],
-                      answers=dict(step.known), implied=list(step.implied), decisive=list(step.decisive))
+        outcome = self.outcome(step)
+        return Result(verdict=outcome.verdict, next=step.next, obligations=list(outcome.obligations),
+                      unclear=list(outcome.unclear), ignored=[k for k in answers if k not in step.answered],
+                      answers=dict(step.known), implied=list(step.implied), decisive=list(outcome.decisive),
+                      open=list(step.order))
 
     def _what_applies(self, known: dict[str, str],
                       implied: tuple[str, ...]) -> tuple[tuple[Applied, ...], tuple[Applied, ...]]:

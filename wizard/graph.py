@@ -10,27 +10,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wizard.engine import Engine
+from wizard.engine import Engine, Step
 
 
-def _children(engine: Engine, answers: dict[str, str]) -> tuple[str | None, dict[str, dict[str, str]]]:
-    known, _implied, key = engine.walk(answers)
-    if key is None:
-        return None, {}
-    return key, {value: {**known, key: value} for value in engine.values_of[key]}
+def _children(engine: Engine, step: Step) -> dict[str, Step]:
+    """The points reached by each answer to the question asked at `step` (none when it is complete)."""
+    key = step.next
+    return {} if key is None else {value: engine.child(step, key, value) for value in engine.values_of[key]}
+
+
+def complete_steps(engine: Engine) -> Iterator[Step]:
+    """The last point of every complete path of the interview, depth first."""
+    stack: list[Step] = [engine.root]
+    while stack:
+        step = stack.pop()
+        children = _children(engine, step)
+        if children:
+            stack.extend(reversed(list(children.values())))
+        else:
+            yield step
 
 
 def complete_paths(engine: Engine) -> Iterator[dict[str, str]]:
     """The reader's answers (implied ones excluded) for every complete path, depth first."""
-    stack: list[dict[str, str]] = [{}]
-    while stack:
-        answers = stack.pop()
-        key, children = _children(engine, answers)
-        if key is None:
-            known, implied, _ = engine.walk(answers)
-            yield {k: v for k, v in known.items() if k not in implied}
-        else:
-            stack.extend(reversed(list(children.values())))
+    for step in complete_steps(engine):
+        yield dict(step.answered)
 
 
 def sample_paths(engine: Engine) -> list[dict[str, str]]:
@@ -52,6 +56,7 @@ def export_graph(engine: Engine) -> dict[str, Any]:
     """{"root": i, "nodes": [...]}: a node is null (complete) or [key, {value: node index}]."""
     nodes: list[Any] = []
     index: dict[str, int] = {}
+    built: dict[int, int] = {}  # id(step) -> node index: a point reached by several paths is built once
 
     def intern(node: Any) -> int:
         signature = repr(node)
@@ -60,13 +65,13 @@ def export_graph(engine: Engine) -> dict[str, Any]:
             nodes.append(node)
         return index[signature]
 
-    def build(answers: dict[str, str]) -> int:
-        key, children = _children(engine, answers)
-        if key is None:
-            return intern(None)
-        return intern([key, {value: build(child) for value, child in children.items()}])
+    def build(step: Step) -> int:
+        if id(step) not in built:
+            children = _children(engine, step)
+            built[id(step)] = intern([step.next, {v: build(c) for v, c in children.items()}] if children else None)
+        return built[id(step)]
 
-    return {"root": build({}), "nodes": nodes}
+    return {"root": build(engine.root), "nodes": nodes}
 
 
 def path_lengths(engine: Engine) -> list[int]:

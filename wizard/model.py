@@ -93,6 +93,14 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """Questions the site asks together: as checkboxes (an unticked box is "no"), or one below the other."""
+
+    keys: tuple[str, ...]
+    checkboxes: bool
+
+
+@dataclass(frozen=True)
 class ClauseRef:
     id: str
     label: str
@@ -107,6 +115,7 @@ class Rules:
     verdicts: tuple[Verdict, ...]  # least strict first
     unclear_verdict: str  # the verdict an applying unclear note calls for (at least)
     questions: tuple[Question, ...]  # in the order they are asked
+    screens: tuple[Screen, ...]  # questions asked together on one screen of the site
     obligations: tuple[Obligation, ...]
     unclear: tuple[Unclear, ...]
     clauses: Mapping[str, ClauseRef]
@@ -132,5 +141,6 @@ class Rules:
                                   for v in data["verdicts"]),
                    unclear_verdict=data["unclear_verdict"],
                    questions=questions, obligations=obligations, unclear=unclear,
+                   screens=tuple(Screen(tuple(screen["keys"]), "none" in screen) for screen in data.get("screens", [])),
                    clauses={cid: ClauseRef(cid, c["label"], c["url"], c.get("text", ""), c.get("line", 0))
                             for cid, c in data["clauses"].items()})

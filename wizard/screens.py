@@ -6,12 +6,15 @@ question of its group that some combination of ticks could lead the interview to
 the page follows the graph through the ticked (yes) and unticked (no) answers. The plan is computed
 here, at build time, so the page only looks it up: which keys each graph node's screen shows, and
 the most screens that can still follow (for a progress line that never promises too little).
+`screens_to_result` counts the screens a situation takes, for the limits in rules.yaml.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from wizard.engine import Engine
 
 Graph = Mapping[str, Any]  # {"root": i, "nodes": [null | [key, {value: i}]]}, from graph.export_graph
 
@@ -66,19 +69,28 @@ def screen_plan(graph: Graph, screens: Sequence[Mapping[str, Any]]) -> dict[str,
     return {"keys": {str(i): keys for i, keys in keys_at.items()}, "most": {str(i): n for i, n in most.items()}}
 
 
-def screens_to_result(graph: Graph, plan: Mapping[str, Any], answers: Mapping[str, str]) -> int | None:
+def screens_to_result(engine: Engine, answers: Mapping[str, str]) -> int | None:
     """How many screens (Continue presses) a reader with these answers goes through; None if incomplete.
 
-    Unanswered questions of a checkbox screen count as unticked ("no"), as on the page.
+    Read as the site's wizard shows them: the screen of the next question shows every question of
+    that screen still open, the reader answers them (an unanswered checkbox is "no"; a question the
+    situation leaves out is one its other answers on the screen made moot), and the engine takes the
+    answers in its own order. Answers the screens never show are not used.
     """
-    nodes = graph["nodes"]
-    index, count = graph["root"], 0
-    while nodes[index] is not None:
-        keys = plan["keys"][str(index)]
+    screen_of = {key: screen for screen in engine.rules.screens for key in screen.keys}
+    given: dict[str, str] = {}
+    count = 0
+    result = engine.evaluate(given)
+    while result.next is not None:
+        screen = screen_of.get(result.next)
+        shown = [k for k in screen.keys if k in result.open] if screen else [result.next]
+        for key in shown:
+            if key in answers:
+                given[key] = answers[key]
+            elif screen and screen.checkboxes:
+                given[key] = "no"
         count += 1
-        while nodes[index] is not None and nodes[index][0] in keys:
-            key, children = nodes[index]
-            if key not in answers and len(keys) == 1:
-                return None
-            index = children[answers.get(key, "no")]
+        result = engine.evaluate(given)
+        if result.next in shown:  # a question on this screen that the situation does not answer
+            return None
     return count
