@@ -58,8 +58,9 @@ def check_published(source_dir: Path, rules: dict[str, Any], rules_path: Path) -
     for key, values in questions.items():
         line = questions.line_of(key) if isinstance(questions, LineDict) else record.line
         if key not in current["questions"]:
+            renamed = _fuzzy(key, list(current["questions"]))
             problems.append(SourceProblem(rules_path, 1, f"question '{key}' was published (line {line} of "
-                                          f"{RECORD}) but is no longer in rules.yaml{_fuzzy(key, list(current['questions']))}",
+                                          f"{RECORD}) but is no longer in rules.yaml{renamed}",
                                           f"put question '{key}' back; to stop asking it, add 'retired: WHY' to it "
                                           "instead of removing or renaming it"))
             continue

@@ -30,6 +30,7 @@ GENERATED_PAGES = {
     "history.md": ("history.md.j2", ("policy_source",)),
     "examples.md": ("examples.md.j2", ("policy_source/scenarios", "policy_source/rules.yaml")),
     "self-check.md": ("self-check.md.j2", ("policy_source/scenarios", "policy_source/rules.yaml")),
+    "privacy-breach.md": ("privacy-breach.md.j2", ("policy_source/rules.yaml", "policy_source/policy.md")),
 }
 
 
@@ -53,7 +54,7 @@ def compact_json(value: Any) -> str:
 def wizard_data(rules: dict[str, Any], engine: Engine | None = None) -> dict[str, Any]:
     """What the wizard page needs before Pyodide is ready: questions, screens and the interview graph."""
     questions = [{"key": q["key"], "text": q["text"], "help": q["help"], "clause": q["clause"],
-                  "statement": q.get("statement"),
+                  "statement": q.get("statement"), "retired": "retired" in q,
                   "answers": [{"value": a["value"], "label": a["label"]} for a in q["answers"]]}
                  for q in rules["questions"]]
     graph = export_graph(engine or Engine(Rules.from_dict(rules)))

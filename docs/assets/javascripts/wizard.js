@@ -102,7 +102,9 @@
     }
 
     /* Follow the build-time graph through the answers, screen by screen: the screens answered,
-       the keys on the path, and the next screen (its graph node and keys), if any. */
+       the keys on the path, and the next screen (its graph node and keys), if any. The graph holds
+       the interview as a reader answers it; answers it has not reached yet (a link's, or answers
+       kept after a Change) may settle more, so then `offGraph` is set and the engine decides. */
     walk(answers = this.answers) {
       const { nodes, root } = this.data.graph;
       const screens = [];
@@ -114,14 +116,18 @@
         const answered = [];
         while (nodes[index] !== null && keys.includes(nodes[index][0])) {
           const [key, children] = nodes[index];
-          if (!answers.has(key)) return { screens, path, next: { node: start, keys } };
+          if (!answers.has(key)) {
+            const offGraph = [...answers.keys()].some((k) => !path.includes(k) && !answered.includes(k)
+              && !this.questions.get(k).retired);
+            return { screens, path: [...path, ...answered], next: { node: start, keys }, offGraph };
+          }
           answered.push(key);
           index = children[answers.get(key)];
         }
         screens.push({ node: start, keys, answered });
         path.push(...answered);
       }
-      return { screens, path, next: null };
+      return { screens, path, next: null, offGraph: false };
     }
 
     /* A fragment that names an element of this page (the skip link's target, a heading's ¶ link)
@@ -168,21 +174,25 @@
       history.pushState(null, "", this.address(answers));
     }
 
-    /* Continue: read the screen, or show the error summary when nothing was chosen. */
+    /* Continue: read the screen, or show the error summary when something was not answered. */
     answer() {
       performance.mark("wizard:answered");
-      const fieldset = this.questionBox.querySelector("fieldset");
+      const checkboxes = this.questionBox.querySelector("fieldset[data-screen]");
       const answers = new Map(this.answers);
-      if (fieldset.dataset.screen) {
-        const boxes = [...fieldset.querySelectorAll("input[type=checkbox][name]")];
-        if (!boxes.some((box) => box.checked) && !fieldset.querySelector("input[data-none]").checked) {
-          return this.showProblem(fieldset, "Select all that apply, or select “None of these”");
+      if (checkboxes) {
+        const boxes = [...checkboxes.querySelectorAll("input[type=checkbox][name]")];
+        if (!boxes.some((box) => box.checked) && !checkboxes.querySelector("input[data-none]").checked) {
+          return this.showProblems([[checkboxes, "Select all that apply, or select “None of these”"]]);
         }
         for (const box of boxes) answers.set(box.name, box.checked ? "yes" : "no");
       } else {
-        const chosen = fieldset.querySelector("input[type=radio]:checked");
-        if (!chosen) return this.showProblem(fieldset, `Select an answer to “${this.questions.get(fieldset.dataset.question).text}”`);
-        answers.set(chosen.name, chosen.value);
+        const problems = [];
+        for (const fieldset of this.questionBox.querySelectorAll("fieldset[data-question]")) {
+          const chosen = fieldset.querySelector("input[type=radio]:checked");
+          if (chosen) answers.set(chosen.name, chosen.value);
+          else problems.push([fieldset, `Select an answer to “${this.questions.get(fieldset.dataset.question).text}”`]);
+        }
+        if (problems.length) return this.showProblems(problems);
       }
       this.editing = null;
       this.fromLink = false;
@@ -194,32 +204,41 @@
       this.render(true);
     }
 
-    /* GOV.UK's error summary: at the top, focused, linking to the first answer; the message by the field too. */
-    showProblem(fieldset, message) {
-      const first = fieldset.querySelector("input");
-      const link = el("a", { href: `#${first.id}` }, message);
-      link.addEventListener("click", (event) => { // the theme's own anchor handling must not move focus away
-        event.preventDefault();
-        event.stopPropagation();
-        first.focus();
-        setTimeout(() => first.focus());
+    /* GOV.UK's error summary: at the top, focused, a link to each unanswered question; the message by
+       each field too. */
+    showProblems(problems) {
+      const items = problems.map(([fieldset, message], number) => {
+        const first = fieldset.querySelector("input");
+        const link = el("a", { href: `#${first.id}` }, message);
+        link.addEventListener("click", (event) => { // the theme's own anchor handling must not move focus away
+          event.preventDefault();
+          event.stopPropagation();
+          first.focus();
+          setTimeout(() => first.focus());
+        });
+        fieldset.classList.add("wizard-question--error");
+        fieldset.querySelector(".wizard-field-error")?.remove();
+        const id = `wizard-field-error-${number}`;
+        const help = fieldset.querySelector(".wizard-help");
+        help.after(el("p", { class: "wizard-field-error", id }, el("span", { class: "visually-hidden" }, "Error: "), message));
+        fieldset.setAttribute("aria-describedby", `${help.id} ${id}`);
+        return el("li", {}, link);
       });
       this.problem.replaceChildren(el("div", { role: "alert" },
-        el("h2", { class: "wizard-error-summary__title" }, "There is a problem"), el("ul", {}, el("li", {}, link))));
+        el("h2", { class: "wizard-error-summary__title" }, "There is a problem"), el("ul", {}, items)));
       document.title = `Error: ${this.screenTitle}`;
       this.problem.hidden = false;
-      fieldset.classList.add("wizard-question--error");
-      fieldset.querySelector(".wizard-field-error")?.remove();
-      const id = "wizard-field-error";
-      fieldset.querySelector(".wizard-help").after(
-        el("p", { class: "wizard-field-error", id }, el("span", { class: "visually-hidden" }, "Error: "), message));
-      fieldset.setAttribute("aria-describedby", `wizard-help ${id}`);
       this.problem.focus();
     }
 
     goBack() {
       if (this.editing !== null) {
         this.editing = null;
+      } else if (this.walk().offGraph) { // back to the last screen the graph knows
+        const { path } = this.walk();
+        const answers = new Map([...this.answers].filter(([key]) => path.includes(key)));
+        for (const [key, value] of this.answers) if (!answers.has(key)) this.remembered.set(key, value);
+        this.commit(answers);
       } else {
         const { screens } = this.walk();
         const last = screens[screens.length - 1];
@@ -234,8 +253,18 @@
       this.render(true);
     }
 
-    change(node) {
-      this.editing = node;
+    change(screen) {
+      if (screen.node === null) { // an answer the engine took beyond the graph: ask it again
+        const answers = new Map(this.answers);
+        for (const key of screen.answered) {
+          this.remembered.set(key, answers.get(key));
+          answers.delete(key);
+        }
+        this.fromLink = false;
+        this.commit(answers);
+      } else {
+        this.editing = screen.node;
+      }
       this.render(true);
     }
 
@@ -267,26 +296,14 @@
       if (this.errors.length) return this.showLinkErrors();
       const walked = this.walk();
       const editing = walked.screens.find((s) => s.node === this.editing);
+      if (walked.offGraph && !editing) return this.consult(walked, moveFocus);
       const screen = editing || walked.next;
       this.renderSummary(walked.screens);
       this.intro.hidden = walked.screens.length > 0 || screen === null;
       if (screen) {
-        this.root.classList.remove("wizard--opening");
-        this.showing(false);
-        this.form.hidden = false;
         const step = editing ? walked.screens.indexOf(editing) + 1 : walked.screens.length + 1;
-        this.progress.textContent = `Question ${step} of at most ${step - 1 + this.data.plan.most[screen.node]}`;
-        this.questionBox.replaceChildren(this.renderScreen(screen));
-        const legend = this.questionBox.querySelector("legend");
-        this.retitle(legend.textContent);
-        this.back.hidden = walked.screens.length === 0 && !editing;
-        this.back.textContent = editing ? "Cancel" : "Back";
-        this.say(this.engineProblem());
-        if (moveFocus) { // the progress line above the question shows too (site.css: below the sticky header)
-          this.progress.scrollIntoView({ block: "nearest" });
-          legend.focus({ preventScroll: true });
-        }
-        performance.mark("wizard:question-shown");
+        this.showScreen(screen, `Question ${step} of at most ${step - 1 + this.data.plan.most[screen.node]}`,
+          walked.screens.length === 0 && !editing, editing ? "Cancel" : "Back", moveFocus);
         // While the reader reads the question, the engine works through the answers so far (the
         // result is not needed): the states on this path are built, and V8's first slow run of
         // Python after the engine went idle happens now rather than after the last answer.
@@ -295,6 +312,59 @@
         this.form.hidden = true;
         this.showResult(moveFocus);
       }
+    }
+
+    showScreen(screen, progress, first, backLabel, moveFocus) {
+      this.root.classList.remove("wizard--opening", "wizard--waiting");
+      this.loading.hidden = true;
+      this.showing(false);
+      this.form.hidden = false;
+      this.progress.textContent = progress;
+      this.questionBox.replaceChildren(this.renderScreen(screen));
+      const legend = this.questionBox.querySelector("#wizard-legend");
+      this.retitle(legend.textContent);
+      this.back.hidden = first;
+      this.back.textContent = backLabel;
+      this.say(this.engineProblem());
+      if (moveFocus) { // the progress line above the question shows too (site.css: below the sticky header)
+        this.progress.scrollIntoView({ block: "nearest" });
+        legend.focus({ preventScroll: true });
+      }
+      performance.mark("wizard:question-shown");
+    }
+
+    /* Answers the graph has not reached may settle the post, or make some questions moot: the engine
+       takes every answer given, whatever its order, and says what is next (or the result). */
+    async consult(walked, moveFocus) {
+      const request = ++this.request;
+      this.form.hidden = true;
+      this.showing(false);
+      this.intro.hidden = true;
+      this.renderSummary(walked.screens);
+      if (engine.status !== "ready" && engine.status !== "failed") {
+        this.root.classList.add("wizard--waiting");
+        this.loading.hidden = false;
+        this.say("Working out your answer…");
+      }
+      let result;
+      try {
+        result = await engine.evaluate(this.answers);
+      } catch (error) {
+        this.loading.hidden = true;
+        this.showEngineFailure();
+        this.say(this.engineProblem());
+        return;
+      }
+      if (request !== this.request || this.detached()) return; // the reader moved on meanwhile
+      const used = Object.keys(result.answers).filter((key) => !result.implied.includes(key)
+        && !walked.path.includes(key));
+      this.renderSummary(walked.screens, used.map((key) => ({ node: null, keys: [key], answered: [key] })));
+      if (result.next === null) return this.showResult(moveFocus, result);
+      const group = this.screenOf.get(result.next);
+      const keys = group ? group.keys.filter((key) => result.open.includes(key)) : [result.next];
+      this.intro.hidden = true;
+      this.showScreen({ node: null, keys }, `Question ${walked.screens.length + used.length + 1}`, false, "Back",
+        moveFocus);
     }
 
     /* Result parts are shown together once the result is in, so nothing on screen moves while it loads. */
@@ -310,17 +380,29 @@
     }
 
     renderScreen(screen) {
-      if (screen.keys.length > 1) return this.renderCheckboxes(screen);
-      const question = this.questions.get(screen.keys[0]);
+      const group = this.screenOf.get(screen.keys[0]);
+      if (group && group.none) return this.renderCheckboxes(screen);
+      if (screen.keys.length === 1) return this.renderQuestion(screen.keys[0], { main: true });
+      // Questions about one thing, each with its own answers, under the screen's heading (GOV.UK:
+      // a page heading, then one fieldset per question, each legend naming its question).
+      return el("div", { class: "wizard-screen", "data-screen": group.id, "data-questions": screen.keys.join(" ") },
+        el("h2", { id: "wizard-legend", class: "wizard-screen-title", tabindex: "-1" }, group.text),
+        el("p", { class: "wizard-help wizard-screen-help" }, group.help),
+        screen.keys.map((key) => this.renderQuestion(key, { main: false })));
+    }
+
+    renderQuestion(key, { main }) {
+      const question = this.questions.get(key);
       const clause = this.data.clauses[question.clause];
-      return el("fieldset", { class: "wizard-question", "data-question": question.key, "aria-describedby": "wizard-help" },
-        el("legend", { id: "wizard-legend", tabindex: "-1" }, question.text),
-        el("p", { class: "wizard-help", id: "wizard-help" }, question.help),
+      const helpId = main ? "wizard-help" : `wizard-help-${key}`;
+      return el("fieldset", { class: "wizard-question", "data-question": question.key, "aria-describedby": helpId },
+        el("legend", main ? { id: "wizard-legend", tabindex: "-1" } : { class: "wizard-question-legend" }, question.text),
+        el("p", { class: "wizard-help", id: helpId }, question.help),
         el("div", { class: "wizard-choices" }, question.answers.map((answer) => this.choice("radio", {
           name: question.key, id: `answer-${question.key}-${answer.value}`, value: answer.value,
           checked: answer.value === this.chosen(question.key) }, answer.label))),
-        el("p", { class: "wizard-source" }, "From the policy: ",
-          el("a", { href: new URL(clause.url, SITE_ROOT).href }, clause.label)));
+        clause ? el("p", { class: "wizard-source" }, "From the policy: ",
+          el("a", { href: new URL(clause.url, SITE_ROOT).href }, clause.label)) : null);
     }
 
     renderCheckboxes(screen) {
@@ -361,19 +443,24 @@
       return box;
     }
 
-    renderSummary(screens) {
-      this.summaryList.replaceChildren(...screens.map((screen) => {
-        const group = screen.keys.length > 1 ? this.screenOf.get(screen.keys[0]) : null;
-        const first = this.questions.get(screen.keys[0]);
-        const ticked = screen.answered.filter((key) => this.answers.get(key) === "yes")
-          .map((key) => this.questions.get(key).statement);
-        const answer = group ? (ticked.length ? el("ul", {}, ticked.map((text) => el("li", {}, text))) : group.none)
-          : first.answers.find((a) => a.value === this.answers.get(first.key)).label;
-        const question = group ? group.text : first.text;
-        return el("div", { class: "wizard-answer", "data-answer": screen.answered.join(" ") },
-          el("dt", {}, question),
-          el("dd", {}, answer, button("Change", () => this.change(screen.node),
-            { class: "wizard-change", "aria-label": `Change your answer to: ${question}` })));
+    renderSummary(screens, beyond = []) {
+      const row = (screen, question, answer) => el("div", { class: "wizard-answer", "data-answer": screen.answered.join(" ") },
+        el("dt", {}, question),
+        el("dd", {}, answer, button("Change", () => this.change(screen),
+          { class: "wizard-change", "aria-label": `Change your answer to: ${question}` })));
+      const label = (key) => this.questions.get(key).answers.find((a) => a.value === this.answers.get(key)).label;
+      this.summaryList.replaceChildren(...[...screens, ...beyond].flatMap((screen) => {
+        const group = this.screenOf.get(screen.keys[0]);
+        if (group && group.none && screen.answered.length > 1) {
+          const ticked = screen.answered.filter((key) => this.answers.get(key) === "yes")
+            .map((key) => this.questions.get(key).statement);
+          return [row(screen, group.text, ticked.length ? el("ul", {}, ticked.map((text) => el("li", {}, text))) : group.none)];
+        }
+        if (screen.answered.length > 1) { // questions asked together: one row each, one Change for the screen
+          return [row(screen, group.text, el("ul", {}, screen.answered.map((key) =>
+            el("li", {}, `${this.questions.get(key).text} `, el("strong", {}, label(key))))))];
+        }
+        return [row(screen, this.questions.get(screen.keys[0]).text, label(screen.answered[0]))];
       }));
     }
 
@@ -412,17 +499,17 @@
       this.error.hidden = false;
     }
 
-    async showResult(moveFocus) {
+    async showResult(moveFocus, known = null) {
       const request = ++this.request;
       this.showing(false);
-      if (engine.status !== "ready" && engine.status !== "failed") {
+      if (!known && engine.status !== "ready" && engine.status !== "failed") {
         this.root.classList.add("wizard--waiting");
         this.loading.hidden = false;
         this.say("Working out your answer…");
       }
-      let result;
+      let result = known;
       try {
-        result = await engine.evaluate(this.answers);
+        result = result || await engine.evaluate(this.answers);
       } catch (error) {
         this.loading.hidden = true;
         this.showEngineFailure();
@@ -443,7 +530,13 @@
       const least = this.data.verdicts[0].id;
       const strictest = this.data.verdicts[this.data.verdicts.length - 1].id;
       const policy = this.data.policy;
-      const link = (item) => el("a", { href: new URL(item.url, SITE_ROOT).href, "data-ref": item.url }, item.clause_label);
+      // Built from the page's own clause list, never from the worker's text: an engine that was
+      // tampered with cannot put a link of its own on the page.
+      const link = (item) => {
+        const clause = this.data.clauses[item.clause];
+        return clause ? el("a", { href: new URL(clause.url, SITE_ROOT).href, "data-ref": clause.url }, clause.label)
+          : el("span", {}, "the policy");
+      };
       const because = (reasons) => reasons.map((r) => r.because).join(" and ");
       const decisive = result.obligations.filter((o) => result.decisive.includes(o.id));
       const deciding = [...decisive, ...(result.verdict === "ask-first" || !decisive.length ? result.unclear : [])];
