@@ -16,11 +16,12 @@ pytestmark = pytest.mark.browser
 
 VERDICT_EXAMPLES = {
     "allowed": {"capacity": "peers", "discloses_city_business": "no", "discloses_third_party": "no",
-                "discloses_personal_info": "no", "speaks_for_city": "no", "identifies_city": "yes",
-                "city_equipment": "no", "restricted_community": "yes", "privacy_breach": "yes"},
+                "discloses_personal_info": "no", "harmful_content": "no", "uses_others_work": "no",
+                "speaks_for_city": "no", "identifies_city": "yes", "city_equipment": "no",
+                "restricted_community": "yes", "privacy_breach": "yes"},
     "ask-first": {"capacity": "personal", "discloses_city_business": "unsure", "discloses_third_party": "unsure",
-                  "discloses_personal_info": "unsure", "speaks_for_city": "no", "identifies_city": "yes",
-                  "restricted_community": "no"},
+                  "discloses_personal_info": "unsure", "harmful_content": "unsure", "uses_others_work": "unsure",
+                  "speaks_for_city": "no", "identifies_city": "yes", "restricted_community": "no"},
     "approval-required": APPROVAL,
     "not-allowed": NOT_ALLOWED,
 }
@@ -119,7 +120,7 @@ def test_status_and_result_are_announced_to_screen_readers(page: Page, site_url:
 
 
 def test_focus_is_visible_and_never_trapped(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}wizard/#capacity=business")
+    page.goto(f"{site_url}wizard/#capacity=personal")
     legend = page.locator("#wizard-legend")
     legend.focus()
     expect(legend).to_be_focused()
@@ -150,7 +151,7 @@ def test_every_page_in_the_dark_palette_has_no_axe_violations(browser, site_url:
         page.goto(f"{site_url}wizard/#{fragment(answers)}")
         expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", verdict, timeout=PYODIDE)
         found[f"wizard result {verdict}"] = axe_violations(page)
-    page.goto(f"{site_url}wizard/#capacity=business&discloses_personal_info=no")
+    page.goto(f"{site_url}wizard/#capacity=business")
     screen(page).locator("input[name=city_equipment]").check()
     found["checkbox screen, chosen"] = axe_violations(page)
     page.locator("#wizard-next").click()

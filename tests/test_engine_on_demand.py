@@ -72,7 +72,7 @@ def test_a_result_asked_for_while_pyodide_still_downloads_is_not_lost(browser: B
     page = context.new_page()
     page.route("**/pyodide.mjs", lambda route: (time.sleep(1.5), route.continue_()))
     page.goto(f"{site_url}wizard/#capacity=peers&discloses_city_business=no&discloses_third_party=no"
-              "&discloses_personal_info=no&speaks_for_city=no&identifies_city=no&city_equipment=no"
+              "&discloses_personal_info=no&harmful_content=no&uses_others_work=no&speaks_for_city=no&identifies_city=no&city_equipment=no"
               "&restricted_community=no")
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
     context.close()

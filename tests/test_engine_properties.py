@@ -143,7 +143,7 @@ def test_every_obligation_and_note_cites_an_existing_clause(engine: Engine, all_
 
 
 def test_every_obligation_and_note_applies_somewhere(engine: Engine, all_paths) -> None:
-    applied = {o.id for _, r, _ in all_paths for o in r.obligations} | {u.id for _, r, _ in all_paths for u in r.unclear}
+    applied = {item.id for _, r, _ in all_paths for item in r.obligations + r.unclear}
     assert applied == {o.id for o in engine.rules.obligations} | {u.id for u in engine.rules.unclear}
 
 

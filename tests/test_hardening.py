@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 # What a City web server can send; README.md gives it for nginx and Apache.
 STRICT_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
               "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
-INTERVIEW = {"capacity": "business", "discloses_personal_info": "no", "city_equipment": "yes", "approved_rep": "yes",
+INTERVIEW = {"capacity": "business", "discloses_personal_info": "no", "harmful_content": "no",
+             "uses_others_work": "no", "city_equipment": "yes", "approved_rep": "yes",
              "new_tool": "yes"}  # the checkbox screen: only "City device" ticked
 
 

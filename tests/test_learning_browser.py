@@ -134,7 +134,7 @@ def test_the_self_check_by_keyboard_alone(page: Page, site_url: str) -> None:
 
 def test_the_site_points_new_hires_to_learning(page: Page, site_url: str, site_dir: Path) -> None:
     page.goto(f"{site_url}wizard/#capacity=peers&discloses_city_business=no&discloses_third_party=no"
-              "&discloses_personal_info=no&speaks_for_city=no&identifies_city=no&city_equipment=no"
+              "&discloses_personal_info=no&harmful_content=no&uses_others_work=no&speaks_for_city=no&identifies_city=no&city_equipment=no"
               "&restricted_community=no")
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
     learn = page.locator(".wizard-learn")

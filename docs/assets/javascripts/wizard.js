@@ -117,8 +117,11 @@
         while (nodes[index] !== null && keys.includes(nodes[index][0])) {
           const [key, children] = nodes[index];
           if (!answers.has(key)) {
+            // Answers to a finished screen's other questions were made moot on it; any other answer
+            // the graph has not reached may still count.
+            const finished = new Set(screens.flatMap((s) => s.keys));
             const offGraph = [...answers.keys()].some((k) => !path.includes(k) && !answered.includes(k)
-              && !this.questions.get(k).retired);
+              && !finished.has(k) && !this.questions.get(k).retired);
             return { screens, path: [...path, ...answered], next: { node: start, keys }, offGraph };
           }
           answered.push(key);
