@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from tests.html_text import article_text, read_html
 from tests.scenarios import load_scenarios
 from tests.site_server import SiteHandler
-from wizard import Engine, Rules
+from wizard import Engine
 from wizard.graph import complete_paths, export_graph
 from wizard.screens import screen_plan, screens_to_result
 
