@@ -12,7 +12,8 @@ targets beside the figures, and exits 1 if any target is missed by more than 2x.
 from __future__ import annotations
 
 import argparse
-import itertools
+import copy
+import math
 import os
 import shutil
 import socket
@@ -32,22 +33,27 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, Page, Request, Route, sync_playwright  # noqa: E402
 
 from sitegen import impact  # noqa: E402
+from sitegen.interview_limits import interview_length  # noqa: E402
 from sitegen.setup_env import find_chromium  # noqa: E402
 from sitegen.sources import load_sources  # noqa: E402
-from tests.scenarios import load_scenarios  # noqa: E402
+from sitegen.yaml_source import load_yaml  # noqa: E402
 from tests.site_server import serve  # noqa: E402
 from wizard import Engine, Rules  # noqa: E402
-from wizard.graph import export_graph, path_lengths  # noqa: E402
-from wizard.screens import screen_plan, screens_to_result  # noqa: E402
+from wizard.graph import complete_steps, path_lengths  # noqa: E402
 
-COMPLETE = ("capacity=business&discloses_personal_info=no&approved_rep=yes&student=no&new_tool=yes"
-            "&new_campaign=no&external_discussion=no&city_equipment=yes&restricted_community=no")
-# A personal post from a City computer, screen by screen: (the screen, the answer to choose on it).
-STEPS = (("fieldset[data-question=capacity]", "input[value=personal]"),
-         ("fieldset[data-question=discloses_city_business]", "input[value=no]"),
-         ("fieldset[data-question=discloses_third_party]", "input[value=no]"),
-         ("fieldset[data-question=discloses_personal_info]", "input[value=no]"),
-         ("fieldset[data-screen=about-the-post]", "input[name=city_equipment]"))
+COMPLETE = ("capacity=business&discloses_personal_info=no&harmful_content=no&uses_others_work=no&approved_rep=yes"
+            "&student=no&new_tool=yes&new_campaign=no&external_discussion=no&city_equipment=yes"
+            "&restricted_community=no")
+# A personal post from a City computer, screen by screen: (the screen, the answers to choose on it).
+STEPS = (("fieldset[data-question=capacity]", ("input[value=personal]",)),
+         ("[data-screen=what-the-post-shares]", ("[data-question=discloses_city_business] input[value=no]",
+                                                  "[data-question=discloses_third_party] input[value=no]",
+                                                  "[data-question=discloses_personal_info] input[value=no]")),
+         ("[data-screen=what-the-post-says]", ("[data-question=harmful_content] input[value=no]",
+                                                "[data-question=uses_others_work] input[value=no]")),
+         ("fieldset[data-screen=about-the-post]", ("input[name=city_equipment]",)))
+SCREEN_FIGURES = {"median_screens": "median", "most_screens": "most",
+                  "median_screens_not_allowed": "median to not allowed"}
 LAUNCH_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--disable-quic", "--disable-gpu"]
 
@@ -96,25 +102,58 @@ def impact_comparison(runs: int) -> float:
     return median_of(runs, once)
 
 
-def engine_all_combinations(runs: int) -> float:
-    rules = Rules.from_dict(load_sources().rules.data)
+@dataclass
+class Interview:
+    """How big one set of rules is, and how long the checks that cover every answer take on it."""
 
-    def once() -> float:
+    name: str
+    combinations: int
+    states: int
+    paths: int
+    walk: float  # s: a fresh engine walks every complete path and works out each result (the tests' core)
+    impact: float  # s: the impact report comparing the rules with themselves
+
+
+def measure_interview(name: str, rules_data: dict, runs: int) -> Interview:
+    def walk() -> tuple[float, Engine, int]:
         started = time.perf_counter()
-        engine = Engine(rules)  # a fresh engine: its caches start empty, and setting it up is timed too
-        keys = list(engine.values_of)
-        for values in itertools.product(*(engine.values_of[k] for k in keys)):
-            engine.evaluate(dict(zip(keys, values, strict=True)))
+        engine = Engine(Rules.from_dict(rules_data))  # a fresh engine: caches empty, set-up timed too
+        paths = sum(1 for step in complete_steps(engine) if engine.outcome(step))
+        return time.perf_counter() - started, engine, paths
+
+    walks = [walk() for _ in range(runs)]
+    _, engine, paths = walks[0]
+
+    def compared() -> float:
+        started = time.perf_counter()
+        impact.compare(rules_data, rules_data)
         return time.perf_counter() - started
-    return median_of(runs, once)
+
+    return Interview(name, math.prod(len(v) for v in engine.values_of.values()), engine.states, paths,
+                     statistics.median(w[0] for w in walks), median_of(runs, compared))
 
 
-def scenario_screens(rules_data: dict) -> list[int]:
-    """Continue presses from the first screen to the result, for every scenario with a verdict."""
-    graph = export_graph(Engine(Rules.from_dict(rules_data)))
-    plan = screen_plan(graph, rules_data["screens"])
-    counts = [screens_to_result(graph, plan, s.answers) for s in load_scenarios() if s.verdict]
-    return [count for count in counts if count is not None]
+def twice_the_rules(rules_data: dict) -> dict:
+    """Synthetic: every obligation and note twice (new ids, the same conditions): twice the rules to
+    decide at every point of the same interview."""
+    doubled = copy.deepcopy(rules_data)
+    for kind in ("obligations", "unclear"):
+        doubled[kind] += [{**item, "id": f"{item['id']}-copy"} for item in copy.deepcopy(rules_data[kind])]
+    return doubled
+
+
+def twice_the_paths(rules_data: dict) -> dict:
+    """Synthetic: one more yes/no question that matters on every path (a rule of its own applies on
+    "yes"): twice the combinations and twice the complete paths."""
+    more = copy.deepcopy(rules_data)
+    first = more["questions"][0]
+    more["questions"].append({"key": "synthetic_extra", "text": "A synthetic question", "help": "",
+                              "clause": first["clause"], "answers": [
+                                  {"value": v, "label": v, "because": f"synthetic {v}"} for v in ("yes", "no")]})
+    more["obligations"].append({"id": "synthetic-extra", "title": "Synthetic", "text": "Synthetic.",
+                                "clause": first["clause"], "when": {"all": {"synthetic_extra": ["yes"]}, "any": []},
+                                "verdict": more["verdicts"][0]["id"], "verdict_when": None, "ask": None})
+    return more
 
 
 # -- measured in Chromium ----------------------------------------------------------------------------
@@ -178,8 +217,9 @@ def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[flo
     if not hold_engine:
         page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=120_000)
     steps = []
-    for number, (screen, choice) in enumerate(STEPS):
-        page.locator(f"{screen} {choice}").check()
+    for number, (screen, choices) in enumerate(STEPS):
+        for choice in choices:
+            page.locator(f"{screen} {choice}").check()
         page.locator("#wizard-next").click()
         if number < len(STEPS) - 1:
             page.wait_for_selector(STEPS[number + 1][0])
@@ -254,8 +294,9 @@ def from_a_policy_page(browser: Browser, base: str) -> tuple[float, float]:
     page.wait_for_selector("fieldset[data-question=capacity]")
     first = mark(page, "wizard:interactive") - mark(page, "bench:click")
     page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=120_000)
-    for screen, choice in STEPS:
-        page.locator(f"{screen} {choice}").check()
+    for screen, choices in STEPS:
+        for choice in choices:
+            page.locator(f"{screen} {choice}").check()
         page.locator("#wizard-next").click()
     page.wait_for_selector("#wizard-result[data-verdict]")
     verdict = mark(page, "wizard:result-shown") - mark(page, "wizard:answered")
@@ -287,12 +328,16 @@ def main() -> int:
         baseline = site_dir / "__bench__" / "baseline-worker.js"
         baseline.write_text(baseline.read_text(encoding="utf-8").replace("../pyodide/", f"../{pyodide_dir}/"),
                             encoding="utf-8")
-        print("Evaluating every answer combination in CPython (median of 3)...", flush=True)
-        engine = engine_all_combinations(runs=3)
+        print("Walking every state of the interview in CPython (median of 3)...", flush=True)
         comparison = impact_comparison(runs=3)
-        rules_data = load_sources().rules.data
+        sources = load_sources()
+        rules_data = sources.rules.data
+        interviews = [measure_interview(name, data, runs=3) for name, data in (
+            ("the rules", rules_data), ("synthetic: twice the rules", twice_the_rules(rules_data)),
+            ("synthetic: twice the paths", twice_the_paths(rules_data)))]
         lengths = path_lengths(Engine(Rules.from_dict(rules_data)))
-        screens = scenario_screens(rules_data)
+        length = interview_length(rules_data, sources.situations)
+        limits = load_yaml(ROOT / "policy_source" / "rules.yaml").get("limits", {})
 
         with serve(site_dir, port=port) as (_, base), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
@@ -354,15 +399,20 @@ def main() -> int:
         Figure("From the policy page's link: last answer to verdict, engine ready",
                statistics.median(verdict for _, verdict in from_policy), "ms", 50),
         Figure("build.py build, whole site (median of 3)", build, "s", 10),
-        Figure("Engine in CPython, all 3 x 2^8 x 3^5 = 186,624 answer combinations", engine, "s", 2,
-               "engine set-up included"),
-        Figure("Impact report: HEAD against the working tree, every combination", comparison, "s", 10),
+        *(figure for interview in interviews for figure in (
+            Figure(f"Every path walked, {interview.name}", interview.walk, "s",
+                   2 if interview is interviews[0] else None,
+                   f"{interview.combinations:,} combinations, {interview.states:,} states, "
+                   f"{interview.paths:,} complete paths; engine set-up included"),
+            Figure(f"Impact report, {interview.name} against themselves", interview.impact, "s",
+                   5 if interview is interviews[0] else None))),
+        Figure("Impact report: HEAD against the working tree, every combination", comparison, "s", 5),
         Figure("Questions on a complete path, median", statistics.median(lengths), "", None,
                f"{len(lengths)} paths; shortest {min(lengths)}"),
         Figure("Questions on a complete path, maximum", max(lengths), "", None),
-        Figure("Screens to the result over the scenarios, median", statistics.median(screens), "", 5,
-               "distribution: " + ", ".join(f"{n} screens x{screens.count(n)}" for n in sorted(set(screens)))),
-        Figure("Screens to the result over the scenarios, maximum", max(screens), "", 7),
+        *(Figure(f"Screens to a result over the situations: {SCREEN_FIGURES[name]}", value, "", limits.get(name),
+                 f"{len(length.screens)} situations screen by screen, {len(length.as_links)} only as links"
+                 if name == "median_screens" else "") for name, value in length.figures().items()),
     ]
     print("\n| Figure | Measured | Target | Status | Note |\n|---|---|---|---|---|")
     for figure in figures:

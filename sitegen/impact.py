@@ -25,7 +25,7 @@ from sitegen.digest import SOURCE_FILES
 from sitegen.errors import SourceError
 from sitegen.history import source_files_at
 from sitegen.sources import load_sources
-from wizard.engine import Engine, Result
+from wizard.engine import Engine, Step
 from wizard.model import Rules
 
 EXAMPLES = 3  # example situations kept for each kind of change
@@ -124,24 +124,36 @@ def load_rules_from(source_dir: Path, what: str) -> dict[str, Any]:
 
 # -- comparing ---------------------------------------------------------------------------------------
 
-def _outcome(result: Result) -> tuple[str | None, set[str], set[str], set[str]]:
-    asked = set(result.answers) - set(result.implied)
-    return (result.verdict, {o.id for o in result.obligations}, {u.id for u in result.unclear}, asked)
+@dataclass(frozen=True)
+class _Settled:
+    """What one version of the wizard answers at a point: verdict, obligations, notes, questions asked."""
+
+    verdict: str | None
+    obligations: frozenset[str]
+    notes: frozenset[str]
+    asked: frozenset[str]
+
+
+def _settled(engine: Engine, step: Step) -> _Settled:
+    outcome = engine.outcome(step)
+    return _Settled(outcome.verdict, frozenset(o.id for o, _ in outcome.obligations),
+                    frozenset(u.id for u in outcome.unclear), frozenset(step.answered))
 
 
 def _leaves(base: Side, head: Side, values: Mapping[str, tuple[str, ...]]
-            ) -> Iterator[tuple[dict[str, str], Result | None, Result | None]]:
+            ) -> Iterator[tuple[dict[str, str], _Settled | None, _Settled | None]]:
     """Every finished branch of the two interviews walked together."""
     stack: list[dict[str, str]] = [{}]
     while stack:
         answers = stack.pop()
-        results = []
+        steps = []
         for side in (base, head):
             known = side.knows(answers)
-            results.append(None if known is None else side.engine.evaluate(known))
-        next_keys = [r.next for r in results if r is not None and r.next is not None]
+            steps.append(None if known is None else side.engine.reach(known))
+        next_keys = [step.next for step in steps if step is not None and step.next is not None]
         if not next_keys:
-            yield answers, results[0], results[1]
+            yield answers, *(None if step is None else _settled(side.engine, step)
+                             for side, step in zip((base, head), steps, strict=True))
             continue
         key = next_keys[0]
         stack.extend({**answers, key: value} for value in reversed(values[key]))
@@ -165,8 +177,8 @@ def compare(base_rules: dict[str, Any], head_rules: dict[str, Any]) -> Impact:
             impact.not_comparable += weight
             continue
         impact.compared += weight
-        (verdict_b, obligations_b, notes_b, asked_b), (verdict_h, obligations_h, notes_h, asked_h) = (
-            _outcome(before), _outcome(after))
+        verdict_b, obligations_b, notes_b, asked_b = before.verdict, before.obligations, before.notes, before.asked
+        verdict_h, obligations_h, notes_h, asked_h = after.verdict, after.obligations, after.notes, after.asked
         example = {k: answers[k] for k in impact.question_order if k in answers and (k in asked_b or k in asked_h)}
         if verdict_b != verdict_h:
             impact.verdicts[(verdict_b or "", verdict_h or "")].add(weight, example, asked_h)

@@ -58,7 +58,7 @@ def completed(engine: Engine, answers: dict[str, str], seed: int) -> dict[str, s
 
 def test_the_paths_stand_for_every_combination_of_answers_once(engine: Engine, all_paths) -> None:
     combinations = math.prod(len(values) for values in engine.values_of.values())
-    print(f"\n{combinations:,} combinations of answers, {len(engine._steps):,} interview states, "
+    print(f"\n{combinations:,} combinations of answers, {engine.states:,} interview states, "
           f"{len(all_paths):,} complete paths")
     assert sum(weight for _, _, weight in all_paths) == combinations
 

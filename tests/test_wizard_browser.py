@@ -814,7 +814,8 @@ def test_when_pyodide_cannot_load_the_page_says_so_and_links_the_rules(browser: 
     failure = page.locator("[data-engine-error]")
     expect(failure).to_be_visible(timeout=PYODIDE)
     expect(failure.get_by_role("link", name="Rules at a glance")).to_have_attribute("href", f"{site_url}rules/")
-    expect(screen(page)).to_have_attribute("data-questions", re.compile(r"\bdiscloses_city_business\b"))  # questions still work
+    # the questions still work
+    expect(screen(page)).to_have_attribute("data-questions", re.compile(r"\bdiscloses_city_business\b"))
     context.close()
 
 

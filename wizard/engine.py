@@ -93,8 +93,8 @@ class Result:
 class _Outcome:
     """What a point of the interview settles: worked out only for points a result is asked for."""
 
-    obligations: tuple[Applied, ...]
-    unclear: tuple[Applied, ...]
+    obligations: tuple[tuple[Obligation, str], ...]  # each that applies, with the verdict it calls for here
+    unclear: tuple[Unclear, ...]
     verdict: str | None
     decisive: tuple[str, ...]
 
@@ -109,6 +109,7 @@ class Step:
     order: tuple[str, ...]  # the questions that can still change the result, in the order they are taken
     children: dict[tuple[str, str], Step] = field(default_factory=dict)
     outcome: _Outcome | None = None
+    applied: tuple[tuple[Applied, ...], tuple[Applied, ...]] | None = None  # for a Result: texts and reasons
 
     @property
     def next(self) -> str | None:
@@ -227,15 +228,26 @@ class Engine:
     def outcome(self, step: Step) -> _Outcome:
         """The obligations, notes and (once no question is open) the verdict at this point."""
         if step.outcome is None:
-            obligations, unclear = self._what_applies(step.known, step.implied)
+            known = step.known
+            applying = [rule for rule, predicate in self._rule_predicates
+                        if self._decide.settled(predicate, known) is True]
+            obligations = tuple((rule, self._verdict_of(rule, known)) for rule in applying
+                                if isinstance(rule, Obligation))
+            unclear = tuple(rule for rule in applying if isinstance(rule, Unclear))
             verdict, decisive = None, ()
             if not step.order:
-                verdicts = [o.verdict or self._least for o in obligations] + [u.verdict or self._least for u in unclear]
+                verdicts = [v for _, v in obligations] + [self.rules.unclear_verdict] * len(unclear)
                 verdict = max(verdicts, key=self._rank.__getitem__, default=self._least)
                 if verdict != self._least:
-                    decisive = tuple(o.id for o in obligations if o.verdict == verdict)
+                    decisive = tuple(o.id for o, v in obligations if v == verdict)
             step.outcome = _Outcome(obligations, unclear, verdict, decisive)
         return step.outcome
+
+    def _verdict_of(self, obligation: Obligation, known: Answers) -> str:
+        """The verdict an applying obligation calls for here (`verdict_when` can narrow it)."""
+        if obligation.verdict_when is not None and not holds((obligation.verdict_when,), known):
+            return self._least
+        return obligation.verdict
 
     def child(self, step: Step, key: str, value: str) -> Step:
         """The point reached from `step` by answering `key` (one of its open questions) with `value`."""
@@ -248,6 +260,11 @@ class Engine:
     def root(self) -> Step:
         return self._root
 
+    @property
+    def states(self) -> int:
+        """How many points of the interview have been built so far (all of them, once walked)."""
+        return len(self._steps)
+
     def _reach(self, answers: Mapping[str, str]) -> Step:
         """Follow the interview through the given answers, in the interview's order whatever theirs."""
         step = self._root
@@ -256,6 +273,12 @@ class Engine:
             if key is None:
                 return step
             step = self.child(step, key, answers[key])
+
+    def reach(self, answers: Mapping[str, str]) -> Step:
+        """The point of the interview these answers reach (checked first): for tools that walk many
+        situations and need only what is settled there (`outcome`), not a full Result."""
+        self.check(answers)
+        return self._reach(answers)
 
     def walk(self, answers: Answers) -> tuple[dict[str, str], list[str], str | None]:
         """Follow the interview through the given answers: (answers used, implied keys, next key)."""
@@ -278,27 +301,21 @@ class Engine:
             self.check(answers)
         step = self._reach(answers)
         outcome = self.outcome(step)
-        return Result(verdict=outcome.verdict, next=step.next, obligations=list(outcome.obligations),
-                      unclear=list(outcome.unclear), ignored=[k for k in answers if k not in step.answered],
+        if step.applied is None:
+            step.applied = (tuple(self._applied(rule, step.known, step.implied) for rule, _ in outcome.obligations),
+                            tuple(self._applied(rule, step.known, step.implied) for rule in outcome.unclear))
+        obligations, unclear = step.applied
+        return Result(verdict=outcome.verdict, next=step.next, obligations=list(obligations),
+                      unclear=list(unclear), ignored=[k for k in answers if k not in step.answered],
                       answers=dict(step.known), implied=list(step.implied), decisive=list(outcome.decisive),
                       open=list(step.order))
-
-    def _what_applies(self, known: dict[str, str],
-                      implied: tuple[str, ...]) -> tuple[tuple[Applied, ...], tuple[Applied, ...]]:
-        """The obligations and unclear notes the known answers already settle as applying."""
-        applying = [rule for rule, predicate in self._rule_predicates if self._decide.settled(predicate, known) is True]
-        return (tuple(self._applied(rule, known, implied) for rule in applying if isinstance(rule, Obligation)),
-                tuple(self._applied(rule, known, implied) for rule in applying if isinstance(rule, Unclear)))
 
     def _applied(self, rule: Obligation | Unclear, known: Answers, implied: tuple[str, ...]) -> Applied:
         conditions: list[Condition] = [rule.when]
         if isinstance(rule, Obligation):
-            verdict = rule.verdict
-            if rule.verdict_when is not None:
-                if holds((rule.verdict_when,), known):
-                    conditions.append(rule.verdict_when)
-                else:
-                    verdict = self._least
+            verdict = self._verdict_of(rule, known)
+            if rule.verdict_when is not None and verdict != self._least:
+                conditions.append(rule.verdict_when)
         else:
             verdict = self.rules.unclear_verdict
         because = tuple(Reason(k, v, self.questions[k].answer(v).because, k in implied)
