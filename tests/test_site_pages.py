@@ -76,3 +76,21 @@ def test_serve_previews_and_rebuilds_when_a_source_changes(copy_project) -> None
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_privacy_breach_is_one_step_from_the_home_page_and_the_wizard(site_dir: Path) -> None:
+    """Whoever has become aware of a breach reaches the duty, whom supervisors contact and the clause
+    without answering an interview about a post."""
+    home = read_html((site_dir / "index.html").read_text(encoding="utf-8"))
+    assert "privacy-breach/" in {a.get("href") for tag, a in home.tags if tag == "a"}
+    wizard = read_html((site_dir / "wizard" / "index.html").read_text(encoding="utf-8"))
+    intro_links = [a.get("href") for tag, a in wizard.tags if tag == "a" and a.get("id") == "wizard-breach-link"]
+    assert intro_links == ["../privacy-breach/"]
+    html = (site_dir / "privacy-breach" / "index.html").read_text(encoding="utf-8")
+    page = read_html(html)
+    [duty_id] = [a["data-obligation"] for tag, a in page.tags if "data-obligation" in a]
+    duty = next(o for o in SOURCES.rules.data["obligations"] if o["id"] == duty_id)
+    assert not duty["when"]["all"] and not duty["when"]["any"], "the duty applies to everyone, always"
+    text = article_text(html)
+    assert duty["text"] in text and SOURCES.policy.clauses[duty["clause"]].text in text
+    assert f"../policy/#{duty['clause']}" in {a.get("href") for tag, a in page.tags if tag == "a"}
