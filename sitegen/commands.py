@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,8 +126,26 @@ def review(clause_id: str) -> int:
     return 0
 
 
+BUILD_MARK = ".policy-site-build"  # written into every built site: a folder without it is not ours to replace
+
+
+def _replaceable(site_dir: Path) -> bool:
+    """Whether `site_dir` may be replaced by a build: absent, empty, or a previous build of this site."""
+    if not site_dir.exists():
+        return True
+    if not site_dir.is_dir():
+        return False
+    built_before_the_mark = all((site_dir / name).is_file() for name in ("index.html", "sitemap.xml",
+                                                                         "search/search_index.json"))
+    return (site_dir / BUILD_MARK).is_file() or built_before_the_mark or not any(site_dir.iterdir())
+
+
 def build(site_dir: Path, allow_unreviewed: bool = False) -> int:
     """Check, build into a temporary directory, and only then replace `site_dir` with the result."""
+    if not _replaceable(site_dir.resolve()):
+        print(f"error: {site_dir} is not a site this project built, so it was left alone. Give --site-dir a "
+              "new or empty folder, or the folder of an earlier build.", file=sys.stderr)
+        return 2
     if check(allow_unreviewed) != 0:
         print(f"Nothing was built; {site_dir} is unchanged.", file=sys.stderr)
         return 1
@@ -142,6 +161,8 @@ def build(site_dir: Path, allow_unreviewed: bool = False) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"The build failed (see above); {site_dir} is unchanged.", file=sys.stderr)
         return 1
+    (staging / BUILD_MARK).write_text("Built by build.py: `build.py build` may replace this folder.\n")
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     previous = site_dir.with_name(f".{site_dir.name}-previous")
     shutil.rmtree(previous, ignore_errors=True)
     if site_dir.exists():
@@ -158,8 +179,24 @@ def serve(addr: str) -> int:
         return 1
     print(f"Serving the site at http://{addr}/ (Ctrl+C to stop); it rebuilds when you save a change.")
     env = {**_mkdocs_env(), "POLICY_ALLOW_UNREVIEWED": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", addr],
-                          cwd=ROOT, env=env).returncode
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", addr],
+                              cwd=ROOT, env=env)
+
+    def stop(signum: int, _frame: object) -> None:  # a terminated preview takes its server with it
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def test(pytest_args: list[str]) -> int:

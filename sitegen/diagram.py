@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from wizard.engine import Engine
-from wizard.graph import complete_paths
+from wizard.graph import complete_steps
 
 BOX_WIDTH, LINE, PAD, GAP = 330, 15, 8, 18
 VERDICT = "verdict:"
@@ -33,8 +33,9 @@ def interview_steps(engine: Engine) -> list[Step]:
     """Every question on some path, in asking order, then every verdict reached."""
     steps: dict[str, Step] = {}
     reached: set[str] = set()
-    for answers in complete_paths(engine):
-        verdict = engine.evaluate(answers).verdict
+    for end in complete_steps(engine):
+        answers = end.answered
+        verdict = engine.outcome(end).verdict
         keys = list(answers)
         for position, key in enumerate(keys):
             question = engine.questions[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +113,11 @@ def load_related(path: Path, policy: Policy, problems: list[SourceProblem]) -> l
         if not check_fields(entry, path, {"name": str, "kind": str, "about": str, "mentioned_as": list},
                             {"link": str}, what, problems):
             continue
+        link = entry.get("link")
+        if link is not None and not re.fullmatch(r"https?://[^\s<>\"'()]+", link):
+            problems.append(SourceProblem(path, entry.line_of("link"), f"the link of {what} is not a web address",
+                                          "write the full address, starting with https:// (or http://)"))
+            link = None
         names = [str(n) for n in entry["mentioned_as"]]
         clauses = [c.id for c in leaf_clauses if any(n in c.text for n in names)]
         if not clauses:
@@ -119,7 +125,7 @@ def load_related(path: Path, policy: Policy, problems: list[SourceProblem]) -> l
                                           f"{what} is not mentioned in the policy under any of {names}",
                                           "write the name exactly as the policy spells it"))
         documents.append(RelatedDocument(entry["name"], entry["kind"], words(entry["about"]),
-                                         names, entry.get("link"), clauses))
+                                         names, link, clauses))
     return documents
 
 

@@ -15,7 +15,7 @@ from sitegen.errors import SourceProblem
 from sitegen.policy_text import Policy
 from sitegen.rules_source import Citation, CompiledRules
 from wizard.engine import Engine
-from wizard.graph import complete_paths
+from wizard.graph import complete_steps
 from wizard.model import Rules
 
 REVIEWED_LINE = re.compile(r"^(\s*reviewed:\s*)(\S*)(.*)$")
@@ -51,11 +51,11 @@ def reachability_problems(compiled: CompiledRules, path: Path) -> list[SourcePro
     engine = Engine(Rules.from_dict(compiled.data))
     asked: set[str] = set()
     applied: set[str] = set()
-    for answers in complete_paths(engine):
-        asked.update(answers)
-        result = engine.evaluate(answers)
-        applied.update(o.id for o in result.obligations)
-        applied.update(u.id for u in result.unclear)
+    for end in complete_steps(engine):
+        asked.update(end.answered)
+        outcome = engine.outcome(end)
+        applied.update(o.id for o, _ in outcome.obligations)
+        applied.update(u.id for u in outcome.unclear)
     # Implied questions are answered on the paths that need them; retired ones are kept for old links only.
     asked.update(q["key"] for q in compiled.data["questions"] if q.get("implied") or q.get("retired"))
     problems = []

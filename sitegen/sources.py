@@ -15,6 +15,7 @@ from sitegen.reference_data import RelatedDocument, StaffWords, Term, load_gloss
 from sitegen.rules_review import fingerprint_problems, reachability_problems
 from sitegen.rules_source import CompiledRules, load_rules
 from sitegen.situations import Situation, load_situations
+from sitegen.yaml_source import markup_problems
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "policy_source"
 
@@ -44,6 +45,9 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
     problems: list[SourceProblem] = []
     policy = parse_policy(source_dir / "policy.md")
     try:
+        if not lenient:
+            for path in sorted(source_dir.rglob("*.yaml")):
+                problems += markup_problems(path)
         glossary = load_glossary(source_dir / "glossary.yaml", policy, problems)
         related = load_related(source_dir / "related.yaml", policy, problems)
         staff_words = load_staff_words(source_dir / "staff_words.yaml", policy, problems)

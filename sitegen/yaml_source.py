@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,28 @@ for first, resolvers in list(_LineLoader.yaml_implicit_resolvers.items()):
         (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
 
 
+_parsed: dict[tuple[Path, int, int], Any] = {}  # (path, mtime, size) -> data: each file is parsed once
+
+
 def load_yaml(path: Path) -> Any:
-    """Parse one YAML file, turning syntax errors into a SourceProblem with file and line."""
+    """Parse one YAML file, turning syntax errors into a SourceProblem with file and line.
+
+    The checks read rules.yaml several times over; an unchanged file is parsed once (treat the data
+    as read-only)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size) if stat else None
+    if key in _parsed:
+        return _parsed[key]
+    data = _parse(path)
+    if key is not None:
+        _parsed[key] = data
+    return data
+
+
+def _parse(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
             return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
@@ -58,3 +79,29 @@ def load_yaml(path: Path) -> Any:
         raise_if_any([SourceProblem(path, 1, f"cannot read the file: {error.strerror}",
                                     "restore the file from git or check its name")])
     raise AssertionError("unreachable")
+
+
+# Text in policy_source/ reaches pages as Markdown, which passes HTML through: a tag, a Markdown link
+# or a script address written into a description would run or link on the site. Texts are plain.
+MARKUP = re.compile(r"<\s*[A-Za-z!/?]|\]\s*\(|javascript\s*:|data\s*:\s*text/html", re.IGNORECASE)
+
+
+def markup_problems(path: Path) -> list[SourceProblem]:
+    """A problem, with its line, for every text in a YAML file that holds HTML or a Markdown link."""
+    problems: list[SourceProblem] = []
+
+    def visit(value: Any, line: int) -> None:
+        if isinstance(value, LineDict):
+            for key, item in value.items():
+                visit(item, value.line_of(key))
+        elif isinstance(value, list):
+            for item in value:
+                visit(item, line)
+        elif isinstance(value, str) and (found := MARKUP.search(value)):
+            problems.append(SourceProblem(
+                path, line, f"this text contains {found.group(0).strip()!r}, which would be HTML or a link on "
+                "the site", "write plain text: no HTML tags, Markdown links or script addresses (a related "
+                "document's address goes in its 'link:' field)"))
+
+    visit(load_yaml(path), 1)
+    return problems

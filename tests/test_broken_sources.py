@@ -167,3 +167,65 @@ def test_missing_metadata_is_named(tmp_path: Path) -> None:
     for field in ("developed_by", "approved_by", "version"):
         assert f"metadata '{field}' is missing" in text
     assert "is not a date" in text
+
+
+# Text from policy_source/ is plain: HTML or a link written into it must never reach a page.
+# (file, text to replace, replacement, text of the line the problem must point at)
+MARKUP_BREAKAGES = {
+    "a script in a situation's description": (
+        "scenarios/content.yaml", "    Tom's Twitter bio says he works for the City.",
+        "    Tom's <script>alert(1)</script> bio says he works for the City.", "<script>alert(1)</script>"),
+    "an image in a related document's note": (
+        "related.yaml", "about: Other rules for personal use of email and the internet",
+        "about: Other rules <img src=x onerror=alert(1)> for personal use of email and the internet", "<img src=x"),
+    "a Markdown link in a rule's text": (
+        "rules.yaml", "You are personally responsible for the content of what you post.",
+        "You are [personally responsible](javascript:alert(1)) for what you post.", "[personally responsible]"),
+}
+
+
+@pytest.mark.parametrize("breakage", list(MARKUP_BREAKAGES), ids=list(MARKUP_BREAKAGES))
+def test_html_or_links_in_a_text_are_refused_with_file_and_line(tmp_path: Path, breakage: str) -> None:
+    filename, old, new, at = MARKUP_BREAKAGES[breakage]
+    source_dir = tmp_path / "policy_source"
+    shutil.copytree(SOURCE_DIR, source_dir)
+    source = source_dir / filename
+    edit(source, old, new)
+    with pytest.raises(SourceError) as caught:
+        load_sources(source_dir, allow_unreviewed=True)
+    located = [p for p in caught.value.problems if "would be HTML or a link on the site" in p.problem]
+    assert located, [str(p) for p in caught.value.problems]
+    assert located[0].path == source
+    assert located[0].line == line_of(source, at) or located[0].line == line_of(source, at) - 1
+    assert "write plain text" in located[0].fix
+
+
+def test_a_related_documents_link_must_be_a_web_address(tmp_path: Path) -> None:
+    source_dir = tmp_path / "policy_source"
+    shutil.copytree(SOURCE_DIR, source_dir)
+    related = source_dir / "related.yaml"
+    text = related.read_text(encoding="utf-8")
+    name = text.split("- name: ", 1)[1].split("\n", 1)[0]
+    edit(related, f"- name: {name}\n", f"- name: {name}\n    link: vbscript:msgbox\n")
+    with pytest.raises(SourceError) as caught:
+        load_sources(source_dir, allow_unreviewed=True)
+    assert any("is not a web address" in p.problem and p.line == line_of(related, "vbscript:")
+               for p in caught.value.problems), [str(p) for p in caught.value.problems]
+
+
+def test_build_refuses_a_folder_that_is_not_a_previous_build(tmp_path: Path) -> None:
+    """`--site-dir` pointed at someone's folder must not replace it."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "budget.xlsx").write_bytes(b"not ours")
+    done = run_build(Path(__file__).resolve().parent.parent, "build", "--site-dir", str(folder))
+    assert done.returncode == 2
+    assert "is not a site this project built, so it was left alone" in done.stderr
+    assert [p.name for p in folder.iterdir()] == ["budget.xlsx"]
+
+
+def test_the_built_site_is_readable_by_a_web_server(site_dir: Path) -> None:
+    """A server runs as another user: the folders and files must be world-readable, not private."""
+    assert site_dir.stat().st_mode & 0o005 == 0o005
+    for path in [site_dir / "index.html", *site_dir.glob("pyodide/*/*")][:20]:
+        assert path.stat().st_mode & 0o004, path

@@ -725,6 +725,29 @@ def test_a_bad_link_shows_the_valid_answers_and_runs_nothing(page: Page, site_ur
     expect(question(page)).to_have_attribute("data-question", "capacity")
 
 
+def test_a_links_words_are_echoed_short_and_plain(page: Page, site_url: str) -> None:
+    """A link can carry any text: it is shown at most 40 characters long, without the control and
+    right-to-left override characters that make text read differently from what it is."""
+    notice = "IT%20Security%20notice%3A%20your%20account%20is%20locked.%20Call%20555-0100%20now%20to%20unlock"
+    page.goto(f"{site_url}wizard/#capacity={notice}&student=%E2%80%AEexe.txt")
+    errors = page.locator("#wizard-error [data-error]")
+    expect(errors).to_have_count(2)
+    text = page.locator("#wizard-error").inner_text()
+    assert "IT Security notice: your account is loc…" in text and "Call 555" not in text
+    assert "\u202e" not in text and "exe.txt" in text
+
+
+def test_many_problems_are_counted_and_a_huge_link_is_refused_at_once(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}wizard/#" + "&".join(f"colour{n}=blue" for n in range(7)))
+    expect(page.locator("#wizard-error [data-error]")).to_have_count(3)
+    expect(page.locator("#wizard-error [data-more-errors]")).to_have_text("The link has 4 more problems like these.")
+    page.goto(f"{site_url}wizard/#" + "&".join(f"k{n}=v" for n in range(20_000)))  # refused unread
+    expect(page.locator("#wizard-error [data-error]")).to_have_count(1)
+    expect(page.locator("#wizard-error [data-error]")).to_contain_text("too long")
+    page.locator("#wizard-error").get_by_role("button", name="Start again").click()
+    expect(question(page)).to_have_attribute("data-question", "capacity")
+
+
 def test_instant_navigation_keeps_one_engine_per_tab(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}policy/")
     page.evaluate("window.__sameDocument = true")

@@ -13,6 +13,14 @@
   const SITE_ROOT = engine.siteRoot;
 
   const { el, button, onEveryPage } = window.siteDom; // dom.js
+  const MAX_LINK = 2000;  // characters of answers in a link: every answer at once takes about 600
+  const SHOWN_PROBLEMS = 3;
+  // What a link says is echoed back only as plain, short text: no control or bidirectional-override
+  // characters (they can make "exe.txt" read as "txt.exe"), at most 40 characters.
+  const shown = (text) => {
+    const plain = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "");
+    return plain.length > 40 ? `${plain.slice(0, 39)}…` : plain;
+  };
   const sentence = (items) => items.length < 2 ? items.join("")
     : `${items.slice(0, -1).join("; ")} and ${items[items.length - 1]}`;
 
@@ -83,15 +91,21 @@
       if ([...query.keys()].length) history.replaceState(null, "", `${location.pathname}#${query}`);
       this.answers = new Map();
       this.errors = [];
-      const params = new URLSearchParams(this.placeOnPage() ? "" : location.hash.slice(1));
+      const fragment = this.placeOnPage() ? "" : location.hash.slice(1);
+      if (fragment.length > MAX_LINK) {
+        this.errors.push(["This link is too long to be a link to the wizard's answers, so it was not read.",
+          `${fragment.length.toLocaleString("en-CA")} characters; a wizard link has at most ${MAX_LINK.toLocaleString("en-CA")}.`]);
+        return;
+      }
+      const params = new URLSearchParams(fragment);
       for (const [key, value] of params) {
         const question = this.questions.get(key);
         if (!question) {
-          this.errors.push([`The link asks about “${key}”, which is not one of the wizard's questions.`,
+          this.errors.push([`The link asks about “${shown(key)}”, which is not one of the wizard's questions.`,
             `Valid keys: ${[...this.questions.keys()].join(", ")}.`]);
         } else if (!question.answers.some((a) => a.value === value)) {
-          this.errors.push([`The link gives “${value}” as the answer to “${question.text}”, which is not one ` +
-            "of its answers.", `${key}=${value}. Valid values: ${question.answers.map((a) => a.value).join(", ")}.`]);
+          this.errors.push([`The link gives “${shown(value)}” as the answer to “${question.text}”, which is not ` +
+            "one of its answers.", `${key}=${shown(value)}. Valid values: ${question.answers.map((a) => a.value).join(", ")}.`]);
         } else if (this.answers.has(key) && this.answers.get(key) !== value) {
           this.errors.push([`The link answers “${question.text}” twice, differently.`,
             `“${key}” is answered twice in the link; give it one answer.`]);
@@ -474,8 +488,12 @@
       this.intro.hidden = true;
       this.error.replaceChildren(
         el("p", { class: "admonition-title" }, "This link has an answer the wizard does not recognise"),
-        el("ul", {}, this.errors.map(([plain, detail]) => el("li", { "data-error": "" },
+        el("ul", {}, this.errors.slice(0, SHOWN_PROBLEMS).map(([plain, detail]) => el("li", { "data-error": "" },
           el("p", {}, plain), el("p", { class: "wizard-error-detail" }, `Technical detail: ${detail}`)))),
+        this.errors.length > SHOWN_PROBLEMS
+          ? el("p", { "data-more-errors": this.errors.length - SHOWN_PROBLEMS },
+            `The link has ${this.errors.length - SHOWN_PROBLEMS} more ${this.errors.length - SHOWN_PROBLEMS === 1 ? "problem" : "problems"} like these.`)
+          : null,
         el("p", {}, "You can start again and answer the questions yourself."),
         button("Start again", () => this.startAgain(), { class: "md-button" }));
       this.error.hidden = false;
