@@ -872,6 +872,30 @@ def started_from(browser: Browser, site_url: str, route=None, page_script: str =
     return how
 
 
+def test_a_stalled_snapshot_download_falls_back_to_starting_python(browser: Browser, site_url: str) -> None:
+    """A snapshot that never arrives (a proxy holding it, say) must not leave the reader waiting:
+    after a few seconds without a byte the page drops it and Python starts without it."""
+    held: list[Route] = []
+    assert started_from(browser, site_url, ("**/engine.snapshot.gz", held.append)) == "scratch"
+    assert held, "the snapshot was requested and held"
+
+
+def test_an_engine_that_cannot_start_in_time_says_so(browser: Browser, site_url: str) -> None:
+    """If Pyodide itself never arrives, the reader is told the engine cannot start, with the rules
+    page to fall back on, instead of waiting for ever."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script("window.__wizardStartLimit = 3000;")
+    held: list[Route] = []
+    page.route("**/pyodide.asm.wasm", held.append)
+    page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
+    failure = page.locator("[data-engine-error]")
+    expect(failure).to_be_visible(timeout=PYODIDE)
+    expect(page.locator("#wizard-loading")).to_be_hidden()
+    expect(page.locator("#wizard-error")).to_contain_text("did not start within 3 seconds")
+    context.close()
+
+
 def test_the_engine_starts_from_the_build_snapshot(browser: Browser, site_url: str) -> None:
     assert started_from(browser, site_url) == "snapshot"
 

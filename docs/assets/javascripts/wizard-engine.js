@@ -18,6 +18,12 @@
   const engineBase = new URL(engineDir || "assets/wizard/", siteRoot);
   const workerURL = new URL("assets/javascripts/wizard-worker.js", siteRoot);
   workerURL.search = new URLSearchParams({ pyodide: pyodideBase.href, engine: engineBase.href });
+  // Time limits, so a download that stalls never leaves a reader on "Working out your answer…": a
+  // snapshot that sends nothing for SNAPSHOT_STALL ms is dropped and Python starts without it; an
+  // engine not ready after START_LIMIT ms is reported as unable to start. (Tests may shorten the
+  // second through window.__wizardStartLimit, set before this script runs.)
+  const SNAPSHOT_STALL = 8000;
+  const START_LIMIT = window.__wizardStartLimit || 120000;
   const state = { status: "idle", message: "", start: "", memory: null, worker: null, pending: new Map(), nextId: 1 };
   const listeners = new Set();
   const notify = () => listeners.forEach((listener) => listener(state.status));
@@ -36,6 +42,12 @@
     try {
       if (typeof WebAssembly !== "object") throw new Error("this browser does not run WebAssembly");
       const downloads = downloadForWorker();
+      setTimeout(() => {
+        if (state.status !== "starting") return;
+        state.worker?.terminate();
+        downloads.stopSnapshot();
+        fail(`the rule engine did not start within ${Math.round(START_LIMIT / 1000)} seconds`);
+      }, START_LIMIT);
       state.worker = new Worker(workerURL, { type: "module" });
       downloads.sendTo(state.worker);
       state.worker.onmessage = ({ data }) => {
@@ -73,6 +85,11 @@
       ? WebAssembly.compileStreaming(fetch(new URL("pyodide.asm.wasm", pyodideBase))).catch(() => null)
       : Promise.resolve(null);
     const snapshotDownload = new AbortController();
+    let progress = performance.now();
+    const watchdog = setInterval(() => {
+      if (performance.now() - progress > SNAPSHOT_STALL) snapshotDownload.abort(new Error("the download stalled"));
+    }, 1000);
+    snapshotDownload.signal.addEventListener("abort", () => clearInterval(watchdog));
     const snapshot = typeof DecompressionStream === "function"
       ? fetch(new URL("engine.snapshot.gz", engineBase), { signal: snapshotDownload.signal }).catch(() => null)
       : Promise.resolve(null);
@@ -81,11 +98,16 @@
         compiled.then((module) => worker.postMessage({ wasm: module }));
         const send = (message, bytes) => worker.postMessage({ snapshot: message }, bytes ? transferable(bytes) : []);
         snapshot.then(async (response) => {
+          progress = performance.now();
           send({ ok: Boolean(response?.ok) });
           if (!response?.ok) return;
-          for await (const bytes of plainBytes(response.body)) send({ chunk: bytes }, bytes);
+          for await (const bytes of plainBytes(response.body)) {
+            progress = performance.now();
+            send({ chunk: bytes }, bytes);
+          }
           send({ end: true });
-        }).catch((error) => send({ failed: String(error?.message || error) }));
+        }).catch((error) => send({ failed: String(error?.message || error) }))
+          .finally(() => clearInterval(watchdog));
       },
       stopSnapshot: () => snapshotDownload.abort(),
     };
