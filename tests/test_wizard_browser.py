@@ -876,7 +876,7 @@ def test_a_stalled_snapshot_download_falls_back_to_starting_python(browser: Brow
     """A snapshot that never arrives (a proxy holding it, say) must not leave the reader waiting:
     after a few seconds without a byte the page drops it and Python starts without it."""
     held: list[Route] = []
-    assert started_from(browser, site_url, ("**/engine.snapshot.gz", held.append)) == "scratch"
+    assert started_from(browser, site_url, ("**/engine.snapshot.gz", lambda route: held.append(route))) == "scratch"
     assert held, "the snapshot was requested and held"
 
 
@@ -887,7 +887,7 @@ def test_an_engine_that_cannot_start_in_time_says_so(browser: Browser, site_url:
     page = context.new_page()
     page.add_init_script("window.__wizardStartLimit = 3000;")
     held: list[Route] = []
-    page.route("**/pyodide.asm.wasm", held.append)
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
     failure = page.locator("[data-engine-error]")
     expect(failure).to_be_visible(timeout=PYODIDE)
