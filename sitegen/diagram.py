@@ -2,7 +2,8 @@
 
 Drawn at build time from the engine's own interview paths (the same ones exported to the browser), as
 a static SVG with no script and no third-party request, and described in words for screen readers.
-Questions are boxes in the order they are asked; an arc joins a question to each question (or
+Questions are boxes in the order rules.yaml lists them (a question an answer makes decisive is asked
+earlier, so some arcs go up); an arc joins a question to each question (or
 verdict) that can follow it, and is labelled, on hover, with the answers that lead there.
 """
 
@@ -61,7 +62,7 @@ def render_svg(steps: list[Step]) -> str:
     rank = {s.id: i for i, s in enumerate(steps)}
     middle = {s.id: tops[s.id] + (len(lines_of[s.id]) * LINE + 2 * PAD) / 2 for s in steps}
     name = {s.id: s.label for s in steps}
-    span = max((rank[t] - rank[s.id] for s in steps for t in s.leads_to), default=1)
+    span = max((abs(rank[t] - rank[s.id]) for s in steps for t in s.leads_to), default=1)
     width = BOX_WIDTH + 40 + span * 14
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="interview-diagram" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="interview-diagram-title" '
@@ -71,7 +72,7 @@ def render_svg(steps: list[Step]) -> str:
     for step in steps:
         for target, answers in step.leads_to.items():
             x1, y1, y2 = BOX_WIDTH + 10, middle[step.id], middle[target]
-            bulge = x1 + 14 * (rank[target] - rank[step.id]) + 10
+            bulge = x1 + 14 * abs(rank[target] - rank[step.id]) + 10  # arcs up (a decisive question asked early) too
             parts.append(f'<path class="interview-edge" data-from="{escape(step.id)}" data-to="{escape(target)}" '
                          f'd="M{x1},{y1:.0f} C{bulge},{y1:.0f} {bulge},{y2:.0f} {x1 + 6},{y2:.0f}">'
                          f'<title>{escape(step.label)} → {escape(name[target])}: '

@@ -13,9 +13,11 @@ from tests.test_wizard_browser import PYODIDE, click_through
 
 pytestmark = pytest.mark.browser
 
-# What a City web server can send; README.md gives it for nginx and Apache.
+# What a City web server can send; ARCHITECTURE.md gives it for nginx and Apache (and a test below
+# holds the two to it).
 STRICT_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
-              "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+              "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+              "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 INTERVIEW = {"capacity": "business", "discloses_personal_info": "no", "harmful_content": "no",
              "uses_others_work": "no", "city_equipment": "yes", "approved_rep": "yes",
              "new_tool": "yes"}  # the checkbox screen: only "City device" ticked
@@ -67,3 +69,13 @@ def test_without_wasm_unsafe_eval_the_page_says_the_engine_cannot_start(browser:
         page.goto(f"{url}wizard/")
         expect(page.locator("[data-engine-error]")).to_be_visible(timeout=PYODIDE)
         context.close()
+
+
+def test_the_server_configurations_in_the_guide_send_the_tested_policy() -> None:
+    """The guide's nginx and Apache settings carry exactly the policy the interview is tested under,
+    and nginx's repeats the headers where a location adds its own (nginx would drop them)."""
+    guide = (Path(__file__).resolve().parent.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert f'add_header Content-Security-Policy "{STRICT_CSP}" always;' in guide
+    assert f'Header always set Content-Security-Policy "{STRICT_CSP}"' in guide
+    location = guide.split("location ~ ^/(pyodide|assets/wizard)/ {", 1)[1].split("}", 1)[0]
+    assert "include snippets/policy-site-headers.conf;" in location and "add_header Cache-Control" in location
