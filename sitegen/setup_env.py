@@ -68,7 +68,9 @@ def ensure_npm_packages() -> None:
     say("Installing pinned npm packages from package-lock.json (Pyodide; axe-core, pa11y and the Nu HTML "
         "checker for the tests)")
     # pa11y's puppeteer would download a browser of its own: the tests give it the system Chromium.
-    _run([npm, "ci", "--no-audit", "--no-fund"], "installing npm packages", {"PUPPETEER_SKIP_DOWNLOAD": "1"})
+    # No install scripts: none of the pinned packages needs one, and a compromised release could not run.
+    _run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], "installing npm packages",
+         {"PUPPETEER_SKIP_DOWNLOAD": "1"})
     stamp.write_text(digest)
 
 

@@ -38,7 +38,10 @@ class _LineLoader(yaml.SafeLoader):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
-# YAML 1.1 reads bare yes/no as booleans; the public vocabulary uses the words "yes" and "no".
+# YAML 1.1 reads bare yes/no as booleans; the public vocabulary uses the words "yes" and "no". The
+# table is copied first: it is inherited from yaml.SafeLoader, which other code still relies on.
+_LineLoader.yaml_implicit_resolvers = {first: list(resolvers)
+                                       for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 for first, resolvers in list(_LineLoader.yaml_implicit_resolvers.items()):
     _LineLoader.yaml_implicit_resolvers[first] = [
         (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]

@@ -54,9 +54,29 @@ def test_pull_requests_are_tested_and_main_is_published() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text())
     triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads "on" as true
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
-    publish = workflow["jobs"]["publish"]
-    assert publish["needs"] == "test" and "refs/heads/main" in publish["if"]
-    assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in publish["steps"])
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["needs"] == "test" and "refs/heads/main" in build["if"] and deploy["needs"] == "build"
+    assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy["steps"])
+
+
+def test_only_the_deploy_job_may_publish_and_every_action_is_pinned() -> None:
+    """Pages rights only where no project code runs; actions by full commit SHA; no token left behind."""
+    text = WORKFLOW.read_text()
+    workflow = yaml.safe_load(text)
+    for name, job in workflow["jobs"].items():
+        rights = job.get("permissions", workflow["permissions"])
+        writes = {scope for scope, level in rights.items() if level == "write"}
+        assert writes == ({"pages", "id-token"} if name == "deploy" else set()), name
+        if name == "deploy":
+            assert all("run" not in step and "actions/checkout" not in step.get("uses", "") for step in job["steps"])
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+    assert len(re.findall(r"@[0-9a-f]{40}  # v\d", text)) == len(re.findall(r"uses: ", text))  # the release, named
+    updates = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())["updates"]
+    assert {u["package-ecosystem"] for u in updates} == {"github-actions", "pip", "npm"}
 
 
 def git(repo: Path, *args: str) -> str:
