@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
@@ -130,6 +131,22 @@ class EngineSnapshot:
         self._node.kill()
         self._pool.shutdown()
         self._work.cleanup()
+
+
+def integrity(content: bytes) -> str:
+    """Subresource Integrity metadata for a file's bytes: "sha256-<base64>"."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(content).digest()).decode()
+
+
+def engine_integrity(archive: bytes) -> str:
+    """The SHA-256 of each data file the engine fetches, as the page's `wizard-integrity` meta says it:
+    "name=sha256-... name=sha256-...". The browser refuses a file whose bytes differ (fetch's
+    `integrity`), so a corrupted or altered download is never run."""
+    files = {"pyodide.asm.wasm": (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
+             "python_stdlib.zip": (PYODIDE_DIR / "python_stdlib.zip").read_bytes(),
+             "pyodide-lock.json": pyodide_lock().encode(), "wizard.zip": archive,
+             "stdlib-after-snapshot.zip": empty_stdlib()}
+    return " ".join(f"{name}={integrity(content)}" for name, content in files.items())
 
 
 def asset_folders(archive: bytes) -> dict[str, str]:

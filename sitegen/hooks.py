@@ -48,6 +48,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(ClauseAnchorsExtension())
     _state["archive"] = browser_assets.engine_zip(_state["sources"].rules.data)
     config.extra["wizard_engine"] = browser_assets.asset_folders(_state["archive"])  # read by overrides/main.html
+    try:
+        config.extra["wizard_integrity"] = browser_assets.engine_integrity(_state["archive"])
+    except OSError as error:
+        raise PluginError(f"Pyodide is not installed ({error}). Run `python3 build.py setup`.") from None
     return config
 
 

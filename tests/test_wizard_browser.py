@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import collections
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -870,6 +872,35 @@ def started_from(browser: Browser, site_url: str, route=None, page_script: str =
     how = page.evaluate("window.__wizardEngine.start")
     context.close()
     return how
+
+
+def test_the_page_records_the_sha256_of_each_file_the_engine_fetches(site_dir: Path) -> None:
+    html = (site_dir / "wizard" / "index.html").read_text(encoding="utf-8")
+    meta = next(a for tag, a in read_html(html).tags if tag == "meta" and a.get("name") == "wizard-integrity")
+    recorded = dict(item.split("=", 1) for item in meta["content"].split())
+    assert set(recorded) == {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "wizard.zip",
+                             "stdlib-after-snapshot.zip"}
+    for name, expected in recorded.items():
+        [path] = [p for p in site_dir.glob(f"*/**/{name}") if "pyodide/" in p.as_posix() or "wizard/" in p.as_posix()]
+        digest = base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+        assert expected == f"sha256-{digest}", name
+
+
+@pytest.mark.parametrize("name", ["wizard.zip", "pyodide.asm.wasm"])
+def test_an_altered_engine_file_is_never_run(browser: Browser, site_url: str, site_dir: Path, name: str) -> None:
+    """A download that differs from what the build recorded (a broken proxy, a tampered server) is
+    refused: the page says the engine cannot start rather than answering from other rules."""
+    [path] = [p for p in site_dir.glob(f"*/**/{name}") if not p.name.endswith(".gz")]
+    altered = bytearray(path.read_bytes())
+    altered[len(altered) // 2] ^= 0xFF
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(f"**/{name}", lambda route: route.fulfill(body=bytes(altered)))
+    page.route("**/engine.snapshot.gz", lambda route: route.fulfill(status=404))  # the start that fetches both
+    page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
+    expect(page.locator("[data-engine-error]")).to_be_visible(timeout=PYODIDE)
+    expect(page.locator("#wizard-result")).not_to_have_attribute("data-verdict", re.compile(".+"))
+    context.close()
 
 
 def test_a_stalled_snapshot_download_falls_back_to_starting_python(browser: Browser, site_url: str) -> None:

@@ -16,8 +16,13 @@
   const [pyodideDir, engineDir] = (document.querySelector('meta[name="wizard-engine"]')?.content || "").split(" ");
   const pyodideBase = new URL(pyodideDir || "pyodide/", siteRoot);
   const engineBase = new URL(engineDir || "assets/wizard/", siteRoot);
+  // The SHA-256 the build recorded for each data file the engine fetches ("name=sha256-... ..."):
+  // fetched with `integrity`, a file whose bytes differ is refused by the browser, never run.
+  const integrityList = document.querySelector('meta[name="wizard-integrity"]')?.content || "";
+  const integrity = Object.fromEntries(integrityList.split(" ").filter(Boolean)
+    .map((item) => [item.slice(0, item.indexOf("=")), item.slice(item.indexOf("=") + 1)]));
   const workerURL = new URL("assets/javascripts/wizard-worker.js", siteRoot);
-  workerURL.search = new URLSearchParams({ pyodide: pyodideBase.href, engine: engineBase.href });
+  workerURL.search = new URLSearchParams({ pyodide: pyodideBase.href, engine: engineBase.href, integrity: integrityList });
   // Time limits, so a download that stalls never leaves a reader on "Working out your answer…": a
   // snapshot that sends nothing for SNAPSHOT_STALL ms is dropped and Python starts without it; an
   // engine not ready after START_LIMIT ms is reported as unable to start. (Tests may shorten the
@@ -82,7 +87,8 @@
      a task of its own, so a reader's click never waits behind it. */
   function downloadForWorker() {
     const compiled = typeof WebAssembly.compileStreaming === "function"
-      ? WebAssembly.compileStreaming(fetch(new URL("pyodide.asm.wasm", pyodideBase))).catch(() => null)
+      ? WebAssembly.compileStreaming(fetch(new URL("pyodide.asm.wasm", pyodideBase),
+        { integrity: integrity["pyodide.asm.wasm"] || "" })).catch(() => null)
       : Promise.resolve(null);
     const snapshotDownload = new AbortController();
     let progress = performance.now();

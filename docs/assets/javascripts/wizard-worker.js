@@ -10,6 +10,18 @@ const params = new URL(import.meta.url).searchParams;
 const SITE = new URL("../../", import.meta.url);
 const PYODIDE_URL = new URL(params.get("pyodide"), SITE).href; // the page always passes both
 const ENGINE_URL = new URL(params.get("engine"), SITE).href;
+// The SHA-256 the build recorded for each data file fetched here (wizard-engine.js passes the page's
+// list): every fetch of one of them carries it, so the browser refuses bytes that differ.
+const INTEGRITY = new Map((params.get("integrity") || "").split(" ").filter(Boolean).map((item) => {
+  const name = item.slice(0, item.indexOf("="));
+  const url = new URL(name, name === "wizard.zip" || name === "stdlib-after-snapshot.zip" ? ENGINE_URL : PYODIDE_URL);
+  return [url.href, item.slice(item.indexOf("=") + 1)];
+}));
+const nativeFetch = self.fetch.bind(self); // before Pyodide's own requests are routed below
+const fetchChecked = (resource, options = {}) => {
+  const expected = INTEGRITY.get(new URL(resource instanceof Request ? resource.url : resource, SITE).href);
+  return nativeFetch(resource, expected ? { ...options, integrity: expected } : options);
+};
 // No top-level await: the module must finish evaluating (and set onmessage below) at once, or a
 // request the page sends while Pyodide's loader is still downloading could be dispatched to no one.
 const loader = import(`${PYODIDE_URL}pyodide.mjs`);
@@ -48,7 +60,7 @@ const wasmBlocked = (() => { // the reason, or null
 // (so the file crosses the network once), and its instantiation of that stand-in gets the compiled
 // module (or, if compiling failed, the real file, instantiated as usual). Other WebAssembly is left alone.
 const WASM_URL = new URL("pyodide.asm.wasm", PYODIDE_URL).href;
-const fetchFromNetwork = fetch.bind(self);
+const fetchFromNetwork = fetchChecked;
 let receiveModule = () => {};
 const compiled = wasmBlocked === null ? new Promise((resolve) => { receiveModule = resolve; }) : null;
 const standIns = new WeakSet();
@@ -147,9 +159,12 @@ async function fromScratch(archive) {
 
 const engine = (async () => {
   if (wasmBlocked) throw wasmBlocked;
-  const archive = fetch(new URL("wizard.zip", ENGINE_URL)).then((response) => {
+  const archive = fetchChecked(new URL("wizard.zip", ENGINE_URL).href).then((response) => {
     if (!response.ok) throw new Error(`the wizard's rules could not be downloaded (HTTP ${response.status})`);
     return response.arrayBuffer();
+  }, () => {
+    throw new Error("the wizard's rules could not be downloaded intact (a broken download, or a file that "
+      + "differs from the one the site published)");
   });
   archive.catch(() => {}); // awaited, and reported, by whichever start uses it
   const snapshotted = await fromSnapshot(archive);
