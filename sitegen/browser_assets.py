@@ -146,7 +146,24 @@ def engine_integrity(archive: bytes) -> str:
              "python_stdlib.zip": (PYODIDE_DIR / "python_stdlib.zip").read_bytes(),
              "pyodide-lock.json": pyodide_lock().encode(), "wizard.zip": archive,
              "stdlib-after-snapshot.zip": empty_stdlib()}
-    return " ".join(f"{name}={integrity(content)}" for name, content in files.items())
+    recorded = " ".join(f"{name}={integrity(content)}" for name, content in files.items())
+    return f"{recorded} {SNAPSHOT_PENDING}"
+
+
+# The snapshot is made while the pages render: its two hashes (as served, gzipped, and as some servers
+# send it, decoded) replace this in every page once it exists (`record_snapshot_integrity`). Left
+# as it is (previews make no snapshot), it matches no file, so no snapshot is ever used unchecked.
+SNAPSHOT_PENDING = "engine.snapshot.gz=sha256-pending engine.snapshot=sha256-pending"
+
+
+def record_snapshot_integrity(site_dir: Path, snapshot_gz: bytes) -> None:
+    """Put the snapshot's SHA-256 (gzipped and decoded) into every built page."""
+    recorded = (f"engine.snapshot.gz={integrity(snapshot_gz)} "
+                f"engine.snapshot={integrity(gzip.decompress(snapshot_gz))}")
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if SNAPSHOT_PENDING in text:
+            page.write_text(text.replace(SNAPSHOT_PENDING, recorded), encoding="utf-8")
 
 
 def asset_folders(archive: bytes) -> dict[str, str]:

@@ -132,6 +132,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         except RuntimeError as error:
             raise PluginError(str(error)) from None
         (site_dir / config.extra["wizard_engine"]["engine"] / "engine.snapshot.gz").write_bytes(snapshot)
+        browser_assets.record_snapshot_integrity(site_dir, snapshot)
     search_index.split_policy_into_clauses(site_dir, _state["sources"].policy, _state["sources"].staff_words)
     offline_assets.strip_cdn_fallbacks(site_dir)
     browser_assets.precompress(site_dir)

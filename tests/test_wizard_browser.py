@@ -879,8 +879,10 @@ def test_the_page_records_the_sha256_of_each_file_the_engine_fetches(site_dir: P
     meta = next(a for tag, a in read_html(html).tags if tag == "meta" and a.get("name") == "wizard-integrity")
     recorded = dict(item.split("=", 1) for item in meta["content"].split())
     assert set(recorded) == {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "wizard.zip",
-                             "stdlib-after-snapshot.zip"}
+                             "stdlib-after-snapshot.zip", "engine.snapshot.gz", "engine.snapshot"}
     for name, expected in recorded.items():
+        if name.startswith("engine.snapshot"):
+            continue  # made after the pages: the next test
         [path] = [p for p in site_dir.glob(f"*/**/{name}") if "pyodide/" in p.as_posix() or "wizard/" in p.as_posix()]
         digest = base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
         assert expected == f"sha256-{digest}", name
@@ -948,15 +950,22 @@ def test_without_the_snapshot_python_starts_from_scratch(browser: Browser, site_
     assert started_from(browser, site_url, missing) == "scratch"
 
 
-def test_a_snapshot_of_another_engine_is_never_used(browser: Browser, site_url: str, site_dir: Path) -> None:
-    """E.g. a stale cached snapshot after the rules changed: its engine zip differs from the served one."""
+def test_an_engine_zip_other_than_the_recorded_one_is_never_run(browser: Browser, site_url: str,
+                                                                site_dir: Path) -> None:
+    """E.g. a stale cached copy after the rules changed: the same files, zipped on another day. Its
+    SHA-256 differs from the one the page records, so neither start uses it, snapshot or not."""
     original = zipfile.ZipFile(io.BytesIO(next(site_dir.glob("assets/wizard/*/wizard.zip")).read_bytes()))
     other = io.BytesIO()
     with zipfile.ZipFile(other, "w") as archive:
         for info in original.infolist():
             archive.writestr(zipfile.ZipInfo(info.filename, (2011, 1, 1, 0, 0, 0)), original.read(info))
-    served = ("**/wizard.zip", lambda route: route.fulfill(body=other.getvalue()))
-    assert started_from(browser, site_url, served) == "scratch"
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/wizard.zip", lambda route: route.fulfill(body=other.getvalue()))
+    page.goto(f"{site_url}wizard/#{fragment(COMPLETE)}")
+    expect(page.locator("[data-engine-error]")).to_be_visible(timeout=PYODIDE)
+    expect(page.locator("[data-engine-error]")).to_contain_text("cannot work out answers")
+    context.close()
 
 
 def test_a_snapshot_the_server_already_decoded_is_still_used(browser: Browser, site_url: str, site_dir: Path) -> None:
@@ -992,6 +1001,25 @@ def test_a_snapshot_that_pyodide_would_rebuild_wrongly_is_never_used(browser: Br
     assert pages[0] == 0 and page > 0
     changed = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=bytes(stored)))
     assert started_from(browser, site_url, changed) == "scratch"
+
+
+def test_a_snapshot_altered_anywhere_is_never_used(browser: Browser, site_url: str, site_dir: Path) -> None:
+    """One byte changed in Python's memory (here in the last page the file stores, far from the static
+    data the rebuild checks) could change an answer: the whole file is checked against the SHA-256
+    the build recorded in the page, and Python starts afresh instead."""
+    stored = bytearray(gzip.decompress(next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes()))
+    stored[-100] ^= 0xFF
+    altered = ("**/engine.snapshot.gz", lambda route: route.fulfill(body=gzip.compress(bytes(stored))))
+    assert started_from(browser, site_url, altered) == "scratch"
+
+
+def test_the_page_records_the_snapshots_sha256_as_served_and_decoded(site_dir: Path) -> None:
+    html = (site_dir / "wizard" / "index.html").read_text(encoding="utf-8")
+    meta = next(a for tag, a in read_html(html).tags if tag == "meta" and a.get("name") == "wizard-integrity")
+    recorded = dict(item.split("=", 1) for item in meta["content"].split())
+    served = next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).read_bytes()
+    for name, content in (("engine.snapshot.gz", served), ("engine.snapshot", gzip.decompress(served))):
+        assert recorded[name] == "sha256-" + base64.b64encode(hashlib.sha256(content).digest()).decode()
 
 
 def test_a_snapshot_cut_short_is_never_used(browser: Browser, site_url: str, site_dir: Path) -> None:

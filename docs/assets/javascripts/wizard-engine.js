@@ -107,9 +107,16 @@
           progress = performance.now();
           send({ ok: Boolean(response?.ok) });
           if (!response?.ok) return;
-          for await (const bytes of plainBytes(response.body)) {
+          const arrived = []; // the bytes as the server sent them, for the whole-file check
+          for await (const bytes of plainBytes(response.body, arrived)) {
             progress = performance.now();
             send({ chunk: bytes }, bytes);
+          }
+          // The worker cannot finish rebuilding the snapshot before this end (it reads to the end of
+          // the stream first): a file that differs from what the build recorded is never used.
+          if (!(await recorded(arrived))) {
+            send({ failed: "it differs from the snapshot the site published" });
+            return;
           }
           send({ end: true });
         }).catch((error) => send({ failed: String(error?.message || error) }))
@@ -117,6 +124,18 @@
       },
       stopSnapshot: () => snapshotDownload.abort(),
     };
+  }
+  /* Whether the snapshot's bytes, as they arrived, are the file the build recorded: gzipped as
+     served, or already decoded by the server (both SHA-256 are in the page). */
+  async function recorded(pieces) {
+    const all = new Uint8Array(pieces.reduce((size, piece) => size + piece.length, 0));
+    pieces.reduce((at, piece) => { all.set(piece, at); return at + piece.length; }, 0);
+    const expected = integrity[all[0] === 0x1f && all[1] === 0x8b ? "engine.snapshot.gz" : "engine.snapshot"];
+    if (!expected?.startsWith("sha256-")) return false;
+    const digest = self.crypto?.subtle && self.isSecureContext
+      ? new Uint8Array(await crypto.subtle.digest("SHA-256", all))
+      : (await import(new URL("snapshot-delta.mjs", engineBase).href)).sha256InScript(all);
+    return `sha256-${btoa(String.fromCharCode(...digest))}` === expected;
   }
   const transferable = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : []);
   const nextTask = () => new Promise((resolve) => { // unlike setTimeout, never clamped to 4 ms
@@ -127,8 +146,8 @@
 
   /* The snapshot's bytes, gunzipped on the way. It ships gzipped; a server may already have decoded
      it (then it lacks gzip's magic bytes). */
-  async function* plainBytes(body) {
-    const pieces = slices(body, 1 << 16);
+  async function* plainBytes(body, arrived) {
+    const pieces = slices(body, 1 << 16, arrived);
     const first = await pieces.next();
     if (first.done) return;
     if (first.value[0] !== 0x1f || first.value[1] !== 0x8b) {
@@ -150,9 +169,10 @@
     for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
     await feeding;
   }
-  async function* slices(body, size) {
+  async function* slices(body, size, arrived) {
     const reader = body.getReader();
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      arrived.push(read.value); // kept as read: the slices below may be handed to the worker
       for (let at = 0; at < read.value.length; at += size) yield read.value.slice(at, at + size);
     }
   }
