@@ -179,7 +179,7 @@ class Visits:
 
 def visit_twice(browser: Browser, url: str, ready: str, mark_name: str,
                 block: str | None = None) -> tuple[float, float]:
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     if block:  # e.g. the Pyodide snapshot, to measure the ordinary start-up in the same run
         page.route(block, lambda route: route.fulfill(status=404, body=""))
@@ -208,7 +208,7 @@ def paired_ratio(times: list[float], floors: list[float]) -> float:
 
 def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[float], float | None]:
     """ms from each answer to the next question (and, once the engine is ready, to the verdict)."""
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     held: list[Route] = []
     if hold_engine:
@@ -236,7 +236,7 @@ def step_times(browser: Browser, base: str, hold_engine: bool) -> tuple[list[flo
 
 def first_question(browser: Browser, base: str, runs: int) -> float:
     def once() -> float:
-        context = browser.new_context()
+        context = browser.new_context(bypass_csp=True)
         page = context.new_page()
         page.goto(f"{base}wizard/")
         page.wait_for_function("performance.getEntriesByName('wizard:interactive').length > 0")
@@ -252,7 +252,7 @@ ENGINE_FILES = ("/pyodide/", "/assets/wizard/", "wizard-worker.js")
 
 def transferred(browser: Browser, url: str, ready: str) -> tuple[int, list[tuple[str, int]], int]:
     """Bytes a fresh visitor downloads for a page (once `ready` holds), its heaviest files, engine requests."""
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     sizes: dict[str, int] = {}
 
     def finished(request: Request) -> None:
@@ -271,7 +271,7 @@ def transferred(browser: Browser, url: str, ready: str) -> tuple[int, list[tuple
 
 def engine_memory(browser: Browser, base: str) -> float:
     """The engine worker's WebAssembly memory once ready, in MB (what Pyodide holds for the engine)."""
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.goto(f"{base}wizard/#{COMPLETE}")
     page.wait_for_selector("#wizard-result[data-verdict]", timeout=120_000)
@@ -284,7 +284,7 @@ def from_a_policy_page(browser: Browser, base: str) -> tuple[float, float]:
     """A reader on the policy page heads for the wizard (pointer over the link, then a click, instant
     navigation): ms from the click to the first question, and from the last answer to the verdict once
     the engine is ready."""
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.goto(f"{base}policy/")
     link = page.locator(".md-nav__link", has_text="Am I allowed to post this?").first

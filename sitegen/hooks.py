@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitegen import browser_assets, offline_assets, search_index, theme_fixes  # noqa: E402
+from sitegen import browser_assets, content_policy, offline_assets, search_index, theme_fixes  # noqa: E402
 from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
 from sitegen.errors import SourceError  # noqa: E402
 from sitegen.history import last_updated  # noqa: E402
@@ -135,6 +135,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         browser_assets.record_snapshot_integrity(site_dir, snapshot)
     search_index.split_policy_into_clauses(site_dir, _state["sources"].policy, _state["sources"].staff_words)
     offline_assets.strip_cdn_fallbacks(site_dir)
+    if not _serving["serve"]:  # last: the pages must not change after their scripts are hashed
+        content_policy.add_content_policy(site_dir)
     browser_assets.precompress(site_dir)
 
 

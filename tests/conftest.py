@@ -94,3 +94,18 @@ def copy_project(tmp_path_factory: pytest.TempPathFactory):
         (target / "node_modules").symlink_to(ROOT / "node_modules")
         return target
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_content_policy_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every built page carries a strict Content-Security-Policy (sitegen/content_policy.py): a test
+    that uses `page` fails if anything on any page it visits was refused by it."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield
+    assert refused == [], refused

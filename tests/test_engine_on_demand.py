@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser_checks import site_pages
-from tests.test_wizard_browser import PYODIDE, question
+from tests.test_wizard_browser import PYODIDE, engine_ready, question
 
 pytestmark = pytest.mark.browser
 ENGINE_FILES = ("/pyodide/", "/assets/wizard/", "wizard-worker.js")
@@ -49,7 +49,7 @@ def test_heading_for_the_wizard_starts_the_engine(browser: Browser, site_url: st
     assert page.evaluate("window.__wizardEngine.status") in ("starting", "ready")
     link.click()  # instant navigation keeps the worker that was started
     expect(question(page)).to_have_attribute("data-question", "capacity")  # the first question at once
-    page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=PYODIDE)
+    engine_ready(page)
     assert engine_requests(requests)
     context.close()
 

@@ -36,6 +36,15 @@ def fragment(answers: dict[str, str]) -> str:
     return "&".join(f"{k}={v}" for k, v in answers.items())
 
 
+def engine_ready(page: Page) -> None:
+    """Wait until the engine has started (polled: the pages' policy allows no eval, which Playwright's
+    wait_for_function would need)."""
+    deadline = time.monotonic() + PYODIDE / 1000
+    while page.evaluate("window.__wizardEngine.status") != "ready":
+        assert time.monotonic() < deadline, "the engine did not start"
+        page.wait_for_timeout(100)
+
+
 def set_hash(page: Page, answers: dict[str, str]) -> None:
     """Navigate within the page, as the browser's Back button or an edited link would."""
     page.evaluate("h => { location.hash = h; }", fragment(answers))
@@ -818,7 +827,7 @@ def test_a_ready_engine_works_through_each_answer_while_the_reader_reads_on(page
     """So the last answer's verdict waits neither for the states on the reader's path nor for V8's
     first slow run of Python after the engine went idle (about 10 ms less at a reader's pace)."""
     page.goto(f"{site_url}wizard/")
-    page.wait_for_function("window.__wizardEngine.status === 'ready'", timeout=PYODIDE)
+    engine_ready(page)
     record_engine_requests(page)
     so_far: dict[str, str] = {}
     for answers in PERSONAL_SCREENS:
