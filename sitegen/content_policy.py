@@ -1,7 +1,7 @@
 """A strict Content-Security-Policy in every built page, as a <meta> element.
 
 GitHub Pages and many intranet servers send no headers of our choosing, so each page carries its own
-policy: scripts only from the site itself, plus the exact inline scripts the page holds (by
+policy: scripts only from the site itself, plus the exact inline scripts the site's pages hold (by
 SHA-256, computed here after every other build step has changed the pages); no plugins, no
 <base>, forms only to the site. 'wasm-unsafe-eval' lets Pyodide compile its WebAssembly, which the
 engine may start from any page (wizard-engine.js). `frame-ancestors` only works as a header: the
@@ -23,19 +23,23 @@ INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>
 CHARSET = '<meta charset="utf-8">'
 
 
-def page_policy(html: str) -> str:
-    """The policy for one page: its inline scripts by hash (data blocks, e.g. JSON, are not scripts)."""
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(match["body"].encode()).digest()).decode() + "'"
-                     for match in INLINE_SCRIPT.finditer(html)
-                     if "src=" not in match["attributes"] and "type=" not in match["attributes"]})
-    return POLICY.format(scripts=" ".join(hashes)).replace("  ", " ")
+def inline_scripts(html: str) -> set[str]:
+    """The SHA-256 sources of a page's inline scripts (data blocks, e.g. JSON, are not scripts)."""
+    return {"'sha256-" + base64.b64encode(hashlib.sha256(match["body"].encode()).digest()).decode() + "'"
+            for match in INLINE_SCRIPT.finditer(html)
+            if "src=" not in match["attributes"] and "type=" not in match["attributes"]}
 
 
 def add_content_policy(site_dir: Path) -> None:
-    """Put each page's policy first in its <head>, before any script it governs."""
-    for page in site_dir.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
+    """Put the site's policy first in every page's <head>, before any script it governs.
+
+    One policy for every page: with instant navigation a page's inline scripts run under the policy
+    of the page the reader opened first, so each page allows the inline scripts of all of them."""
+    pages = [page for page in sorted(site_dir.rglob("*.html"))]
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    scripts = sorted(set().union(*(inline_scripts(html) for html in texts.values())))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(scripts=" ".join(scripts))}">'
+    for page, html in texts.items():
         if 'http-equiv="Content-Security-Policy"' in html or CHARSET not in html:
             continue
-        meta = f'<meta http-equiv="Content-Security-Policy" content="{page_policy(html)}">'
         page.write_text(html.replace(CHARSET, CHARSET + meta, 1), encoding="utf-8")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from sitegen.content_policy import inline_scripts
 from tests.browser_checks import site_pages
 from tests.test_wizard_browser import PYODIDE, click_through
 
@@ -79,3 +81,20 @@ def test_the_server_configurations_in_the_guide_send_the_tested_policy() -> None
     assert f'Header always set Content-Security-Policy "{STRICT_CSP}"' in guide
     location = guide.split("location ~ ^/(pyodide|assets/wizard)/ {", 1)[1].split("}", 1)[0]
     assert "include snippets/policy-site-headers.conf;" in location and "add_header Cache-Control" in location
+
+
+def test_every_built_page_carries_a_strict_policy_for_all_its_inline_scripts(site_dir: Path) -> None:
+    """GitHub Pages sends no headers: each page's <meta> policy must allow exactly the site's own
+    scripts, never inline script in general or eval."""
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert len(policies) == 1, page
+        directives = dict(d.strip().split(" ", 1) for d in policies[0].split(";"))
+        scripts = directives["script-src"].split()
+        assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+        assert inline_scripts(html) <= set(scripts), page
+        assert directives["object-src"] == "'none'" and directives["base-uri"] == "'self'"
+        assert html.index("Content-Security-Policy") < html.index("<script"), "the policy comes before any script"
