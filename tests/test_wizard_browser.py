@@ -421,6 +421,11 @@ def test_continue_with_no_answer_shows_an_error_summary_linked_to_the_field(page
     assert page.title().startswith("Error: What will the post share?"), page.title()
     summary.get_by_role("link").nth(1).click()
     expect(page.locator("input[name=discloses_personal_info]").first).to_be_focused()
+    page.locator("input[name=discloses_city_business][value=no]").check()  # one more answered: its error goes
+    page.locator("#wizard-next").click()
+    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(page.locator("fieldset[data-question=discloses_city_business] .wizard-field-error")).to_have_count(0)
+    expect(page.locator("fieldset[data-question=discloses_city_business]")).not_to_have_class(re.compile("error"))
     answer_each(page, {"discloses_city_business": "no", "discloses_third_party": "no", "discloses_personal_info": "no"})
     answer_each(page, {"harmful_content": "no", "uses_others_work": "no"})
     page.locator("#wizard-next").click()  # a checkbox screen with nothing ticked

@@ -224,6 +224,11 @@
     /* GOV.UK's error summary: at the top, focused, a link to each unanswered question; the message by
        each field too. */
     showProblems(problems) {
+      for (const fieldset of this.questionBox.querySelectorAll(".wizard-question--error")) { // answered since
+        fieldset.classList.remove("wizard-question--error");
+        fieldset.querySelector(".wizard-field-error")?.remove();
+        fieldset.setAttribute("aria-describedby", fieldset.querySelector(".wizard-help").id);
+      }
       const items = problems.map(([fieldset, message], number) => {
         const first = fieldset.querySelector("input");
         const link = el("a", { href: `#${first.id}` }, message);
