@@ -11,10 +11,10 @@ preview's live-reload script is injected as it serves.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from pathlib import Path
+
+from sitegen.browser_assets import integrity
 
 POLICY = ("default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; worker-src 'self'; "
           "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
@@ -25,7 +25,7 @@ CHARSET = '<meta charset="utf-8">'
 
 def inline_scripts(html: str) -> set[str]:
     """The SHA-256 sources of a page's inline scripts (data blocks, e.g. JSON, are not scripts)."""
-    return {"'sha256-" + base64.b64encode(hashlib.sha256(match["body"].encode()).digest()).decode() + "'"
+    return {f"'{integrity(match['body'].encode())}'"
             for match in INLINE_SCRIPT.finditer(html)
             if "src=" not in match["attributes"] and "type=" not in match["attributes"]}
 
@@ -35,8 +35,7 @@ def add_content_policy(site_dir: Path) -> None:
 
     One policy for every page: with instant navigation a page's inline scripts run under the policy
     of the page the reader opened first, so each page allows the inline scripts of all of them."""
-    pages = [page for page in sorted(site_dir.rglob("*.html"))]
-    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    texts = {page: page.read_text(encoding="utf-8") for page in sorted(site_dir.rglob("*.html"))}
     scripts = sorted(set().union(*(inline_scripts(html) for html in texts.values())))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(scripts=" ".join(scripts))}">'
     for page, html in texts.items():

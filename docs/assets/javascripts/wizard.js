@@ -358,33 +358,18 @@
     /* Answers the graph has not reached may settle the post, or make some questions moot: the engine
        takes every answer given, whatever its order, and says what is next (or the result). */
     async consult(walked, moveFocus) {
-      const request = ++this.request;
       this.form.hidden = true;
       this.showing(false);
       this.intro.hidden = true;
       this.renderSummary(walked.screens);
-      if (engine.status !== "ready" && engine.status !== "failed") {
-        this.root.classList.add("wizard--waiting");
-        this.loading.hidden = false;
-        this.say("Working out your answer…");
-      }
-      let result;
-      try {
-        result = await engine.evaluate(this.answers);
-      } catch (error) {
-        this.loading.hidden = true;
-        this.showEngineFailure();
-        this.say(this.engineProblem());
-        return;
-      }
-      if (request !== this.request || this.detached()) return; // the reader moved on meanwhile
+      const result = await this.engineResult();
+      if (!result) return;
       const used = Object.keys(result.answers).filter((key) => !result.implied.includes(key)
         && !walked.path.includes(key));
       this.renderSummary(walked.screens, used.map((key) => ({ node: null, keys: [key], answered: [key] })));
       if (result.next === null) return this.showResult(moveFocus, result);
       const group = this.screenOf.get(result.next);
       const keys = group ? group.keys.filter((key) => result.open.includes(key)) : [result.next];
-      this.intro.hidden = true;
       this.showScreen({ node: null, keys }, `Question ${walked.screens.length + used.length + 1}`, false, "Back",
         moveFocus);
     }
@@ -525,24 +510,32 @@
       this.error.hidden = false;
     }
 
-    async showResult(moveFocus, known = null) {
+    /* The engine's result for the answers so far, saying "Working out your answer…" while it starts;
+       null when it cannot work one out (the page says so) or the reader moved on meanwhile. */
+    async engineResult() {
       const request = ++this.request;
-      this.showing(false);
-      if (!known && engine.status !== "ready" && engine.status !== "failed") {
+      if (engine.status !== "ready" && engine.status !== "failed") {
         this.root.classList.add("wizard--waiting");
         this.loading.hidden = false;
         this.say("Working out your answer…");
       }
-      let result = known;
+      let result;
       try {
-        result = result || await engine.evaluate(this.answers);
+        result = await engine.evaluate(this.answers);
       } catch (error) {
         this.loading.hidden = true;
         this.showEngineFailure();
         this.say(this.engineProblem());
-        return;
+        return null;
       }
-      if (request !== this.request || this.detached()) return; // the reader moved on meanwhile
+      return request !== this.request || this.detached() ? null : result;
+    }
+
+    /* `known`: a result already worked out for these answers (consult's). */
+    async showResult(moveFocus, known = null) {
+      this.showing(false);
+      const result = known || await this.engineResult();
+      if (!result) return;
       this.root.classList.remove("wizard--waiting", "wizard--opening");
       this.loading.hidden = true;
       this.renderResult(result);
