@@ -10,7 +10,8 @@
     python3 build.py impact           what the changed sources do to the wizard's answers, against main
     python3 build.py bench            measure speed against the targets (see bench/run.py)
 
-The first run creates .venv from requirements.txt and installs the npm packages; later runs reuse them.
+The first run creates .venv from requirements/build.txt (and test.txt for test and bench) and installs the npm
+packages; later runs reuse them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("setup", help="install the pinned Python and npm packages only")
+    commands.add_parser("setup", help="install the pinned Python and npm packages (the tests' too) only")
     unreviewed_help = ("report rules whose clause wording changed since review as warnings, not errors "
                        "(for previews while a change is being reviewed)")
     check = commands.add_parser("check", help="validate policy_source/ (file, line and fix for each problem)")
@@ -63,13 +64,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    setup_env.ensure_python_env()
-    setup_env.ensure_npm_packages()
+    for_tests = args.command in ("test", "bench", "setup")  # everything else installs only what building needs
+    setup_env.ensure_python_env(for_tests)
+    setup_env.ensure_npm_packages(for_tests)
     setup_env.reexec_in_venv()
     if args.command in ("test", "bench"):
         setup_env.ensure_chromium()
     if args.command == "test":
         setup_env.ensure_java()
+        setup_env.ensure_nginx()
     from sitegen import commands  # imports PyYAML, Jinja2 and MkDocs: only inside the venv
 
     return commands.run(args)

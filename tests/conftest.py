@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from sitegen.setup_env import find_chromium  # noqa: E402
 from sitegen.sources import load_sources  # noqa: E402
+from tests.nginx_server import serve_with_nginx  # noqa: E402
 from tests.site_server import serve  # noqa: E402
 from wizard import Engine, Rules  # noqa: E402
 
@@ -63,6 +64,13 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path:
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path, site_port: int) -> Iterator[str]:
     with serve(site_dir, port=site_port) as (_, url):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def nginx_url(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site served by Debian's nginx as ARCHITECTURE.md configures it (tests/nginx_server.py)."""
+    with serve_with_nginx(site_dir, tmp_path_factory.mktemp("nginx")) as url:
         yield url
 
 

@@ -11,15 +11,11 @@ from playwright.sync_api import Browser, expect
 
 from sitegen.content_policy import inline_scripts
 from tests.browser_checks import site_pages
+from tests.nginx_server import guide_server_block
 from tests.test_wizard_browser import PYODIDE, click_through
 
 pytestmark = pytest.mark.browser
 
-# What a City web server can send; ARCHITECTURE.md gives it for nginx and Apache (and a test below
-# holds the two to it).
-STRICT_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
-              "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
-              "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 INTERVIEW = {"capacity": "business", "discloses_personal_info": "no", "harmful_content": "no",
              "uses_others_work": "no", "city_equipment": "yes", "approved_rep": "yes",
              "new_tool": "yes"}  # the checkbox screen: only "City device" ticked
@@ -42,30 +38,41 @@ def test_every_page_and_an_interview_request_only_the_site(browser: Browser, sit
     context.close()
 
 
-def test_a_full_interview_under_a_strict_content_security_policy(browser: Browser, serve_site) -> None:
-    with serve_site({"Content-Security-Policy": STRICT_CSP}) as (_, url):
-        context = browser.new_context()
-        page = context.new_page()
-        refused: list[str] = []
-        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
-        page.on("worker", lambda w: w.on("console", lambda m: refused.append(m.text)
-                                         if "Content Security Policy" in m.text else None))
-        response = page.goto(f"{url}wizard/")
-        assert response.headers["content-security-policy"] == STRICT_CSP
-        click_through(page, INTERVIEW)
-        expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
-        expect(page.locator("[data-obligation=consult-before-new-tool]")).to_be_visible()
-        box = page.locator("input.md-search__input")  # the site search still works too
-        box.click()
-        box.press_sequentially("LinkedIn")
-        expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
-        assert refused == []
-        context.close()
+def served_policy(site_dir: Path) -> str:
+    """The Content-Security-Policy header the build wrote for servers (server-headers/nginx.conf)."""
+    config = (site_dir / "server-headers" / "nginx.conf").read_text(encoding="utf-8")
+    return re.search(r'add_header Content-Security-Policy "([^"]+)" always;', config)[1]
 
 
-def test_without_wasm_unsafe_eval_the_page_says_the_engine_cannot_start(browser: Browser, serve_site) -> None:
-    """The CSP test above is meaningful: drop 'wasm-unsafe-eval' and Pyodide is refused."""
-    with serve_site({"Content-Security-Policy": STRICT_CSP.replace(" 'wasm-unsafe-eval'", "")}) as (_, url):
+def test_a_full_interview_under_nginx_with_the_guides_headers(browser: Browser, nginx_url: str,
+                                                                 site_dir: Path) -> None:
+    """Debian's nginx, configured as ARCHITECTURE.md says, sends the policy as a header too: the
+    interview (page and worker) and the search run with nothing refused."""
+    context = browser.new_context()
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("worker", lambda w: w.on("console", lambda m: refused.append(m.text)
+                                     if "Content Security Policy" in m.text else None))
+    response = page.goto(f"{nginx_url}wizard/")
+    assert response.headers["content-security-policy"] == served_policy(site_dir)
+    click_through(page, INTERVIEW)
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
+    expect(page.locator("[data-obligation=consult-before-new-tool]")).to_be_visible()
+    box = page.locator("input.md-search__input")  # the site search still works too
+    box.click()
+    box.press_sequentially("LinkedIn")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+    assert refused == []
+    context.close()
+
+
+def test_without_wasm_unsafe_eval_the_page_says_the_engine_cannot_start(browser: Browser, serve_site,
+                                                                          site_dir: Path) -> None:
+    """The test above is meaningful: drop 'wasm-unsafe-eval' from the header and Pyodide is refused."""
+    policy = served_policy(site_dir)
+    assert " 'wasm-unsafe-eval'" in policy
+    with serve_site({"Content-Security-Policy": policy.replace(" 'wasm-unsafe-eval'", "")}) as (_, url):
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{url}wizard/")
@@ -73,14 +80,21 @@ def test_without_wasm_unsafe_eval_the_page_says_the_engine_cannot_start(browser:
         context.close()
 
 
-def test_the_server_configurations_in_the_guide_send_the_tested_policy() -> None:
-    """The guide's nginx and Apache settings carry exactly the policy the interview is tested under,
-    and nginx's repeats the headers where a location adds its own (nginx would drop them)."""
-    guide = (Path(__file__).resolve().parent.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    assert f'add_header Content-Security-Policy "{STRICT_CSP}" always;' in guide
-    assert f'Header always set Content-Security-Policy "{STRICT_CSP}"' in guide
+def test_the_servers_get_the_pages_policy_and_the_headers_only_a_server_can_send(site_dir: Path) -> None:
+    """server-headers/ holds, for nginx and Apache, the very policy of the pages plus framing,
+    nosniff, referrer and HSTS; the guide includes it where nginx would otherwise drop it."""
+    html = (site_dir / "wizard" / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)[1]
+    assert served_policy(site_dir) == f"{meta}; frame-ancestors 'none'"
+    apache = (site_dir / "server-headers" / "apache.conf").read_text(encoding="utf-8")
+    assert f'Header always set Content-Security-Policy "{meta}; frame-ancestors \'none\'"' in apache
+    for config in (apache, (site_dir / "server-headers" / "nginx.conf").read_text(encoding="utf-8")):
+        for header in ("X-Content-Type-Options", "Referrer-Policy", "Strict-Transport-Security"):
+            assert header in config
+    guide = guide_server_block()
     location = guide.split("location ~ ^/(pyodide|assets/wizard)/ {", 1)[1].split("}", 1)[0]
-    assert "include snippets/policy-site-headers.conf;" in location and "add_header Cache-Control" in location
+    include = "include /srv/policy-site/server-headers/nginx.conf;"
+    assert include in guide.split("location", 1)[0] and include in location and "add_header Cache-Control" in location
 
 
 def test_every_built_page_carries_a_strict_policy_for_all_its_inline_scripts(site_dir: Path) -> None:
