@@ -50,6 +50,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                                 "the working tree, over every answer combination")
     impact.add_argument("--base", metavar="GIT_REF", help="what to compare with (default: where this branch left main)")
     impact.add_argument("--json", action="store_true", help="print one JSON object instead of Markdown")
+    impact.add_argument("--sources", type=Path, metavar="FOLDER",
+                        help="the changed policy_source/ to compare (default: this working tree's); CI passes a "
+                             "pull request's, so the report comes from the base branch's code")
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")

@@ -75,15 +75,17 @@ def record_note() -> int:
     return 0
 
 
-def impact_report(base: str | None, as_json_object: bool) -> int:
-    """Compare the wizard's answers under the sources at `base` with the working tree (exit 2 if impossible)."""
+def impact_report(base: str | None, as_json_object: bool, sources: Path | None = None) -> int:
+    """Compare the wizard's answers under the sources at `base` with the working tree's, or with the
+    `sources` folder given (a pull request's, read by this checkout's code): exit 2 if impossible."""
     from sitegen import impact
 
     try:
         ref = base or impact.default_base(ROOT)
         base_name = base or f"where this branch left main ({ref[:10]})"
-        result = impact.compare(impact.rules_at(ROOT, ref),
-                                impact.load_rules_from(SOURCE_DIR, "policy_source/ in the working tree"))
+        changed = sources or SOURCE_DIR
+        what = f"the policy_source/ folder {sources}" if sources else "policy_source/ in the working tree"
+        result = impact.compare(impact.rules_at(ROOT, ref), impact.load_rules_from(changed, what))
     except impact.ImpactError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -224,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "names":
         return record_names()
     if args.command == "impact":
-        return impact_report(args.base, args.json)
+        return impact_report(args.base, args.json, args.sources)
     if args.command == "serve":
         return serve(args.addr)
     if args.command == "test":

@@ -38,7 +38,7 @@ def test_actionlint_really_catches_mistakes(tmp_path: Path) -> None:
 
 def test_the_workflow_runs_the_readme_commands_and_nothing_else() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text())
-    commands = {step["run"].split(">>")[0].strip()  # the impact report goes to the job summary
+    commands = {" ".join(step["run"].split()[:3])  # with options; the impact report goes to the job summary
                 for job in workflow["jobs"].values() for step in job["steps"] if "run" in step}
     assert commands == README_COMMANDS
     readme = (ROOT / "README.md").read_text()
@@ -59,6 +59,22 @@ def test_pull_requests_are_tested_and_main_is_published() -> None:
     assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy["steps"])
 
 
+def test_the_impact_report_comes_from_the_base_branchs_code() -> None:
+    """A pull request could change the code that reports its impact ("No answer changed"): the
+    report runs the base branch's build.py, and the pull request's checkout is only policy_source/."""
+    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["impact"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    checkouts = [step["with"] for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts[0]["ref"] == "${{ github.event.pull_request.base.sha }}" and "path" not in checkouts[0]
+    assert checkouts[1]["ref"] == "${{ github.event.pull_request.head.sha }}"
+    assert checkouts[1]["path"] == "pull-request" and checkouts[1]["sparse-checkout"] == "policy_source"
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs == ['python3 build.py impact --base HEAD --sources pull-request/policy_source '
+                    '>> "$GITHUB_STEP_SUMMARY"']
+    assert "impact" not in " ".join(step.get("run", "") for step in yaml.safe_load(WORKFLOW.read_text())
+                                    ["jobs"]["test"]["steps"])
+
+
 def test_only_the_deploy_job_may_publish_and_every_action_is_pinned() -> None:
     """Pages rights only where no project code runs; actions by full commit SHA; no token left behind."""
     text = WORKFLOW.read_text()
@@ -77,6 +93,30 @@ def test_only_the_deploy_job_may_publish_and_every_action_is_pinned() -> None:
     assert len(re.findall(r"@[0-9a-f]{40}  # v\d", text)) == len(re.findall(r"uses: ", text))  # the release, named
     updates = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())["updates"]
     assert {u["package-ecosystem"] for u in updates} == {"github-actions", "pip", "npm"}
+
+
+def code_owners(path: str) -> list[str]:
+    """The owners GitHub gives a file: the last CODEOWNERS line whose pattern matches it."""
+    owners: list[str] = []
+    for line in (ROOT / ".github" / "CODEOWNERS").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pattern, *names = line.split()
+        if pattern == "*" or (pattern.endswith("/") and path.startswith(pattern.lstrip("/"))) or \
+                path == pattern.lstrip("/"):
+            owners = names
+    return owners
+
+
+def test_the_policy_belongs_to_the_communications_team_and_the_code_to_engineers() -> None:
+    team = "@hamilton-social-media-policy/"
+    communications, engineers = f"{team}communications", f"{team}engineers"
+    for source in ("policy_source/policy.md", "policy_source/rules.yaml", "policy_source/scenarios/content.yaml"):
+        assert code_owners(source) == [communications], source
+    for code in ("wizard/engine.py", "build.py", "tests/test_engine.py", ".github/workflows/publish.yml",
+                 ".github/CODEOWNERS", "requirements/build.txt", "sitegen/commands.py"):
+        assert code_owners(code) == [engineers], code
+    assert communications in code_owners("docs/maintaining.md")
 
 
 def git(repo: Path, *args: str) -> str:
