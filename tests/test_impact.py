@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,26 @@ def test_a_verdict_change_and_a_removed_obligation_are_reported(repo: Path, comb
     assert "situations now get Allowed instead of Approval required" in markdown
     assert "`departmental-procedures` no longer applies in" in markdown
     assert "](wizard/#capacity=business&" in markdown  # example situations as wizard links
+
+
+RELAXED = '    when: {capacity: business, new_tool: ["yes", unsure]}\n'
+
+
+def test_a_pull_requests_sources_are_judged_by_this_checkouts_code(repo: Path, tmp_path: Path) -> None:
+    """CI's impact job: the base branch's checkout compares its sources with a pull request's
+    policy_source/ folder, and reports exactly what the pull request's own checkout would."""
+    pull_request = tmp_path / "pull-request" / "policy_source"
+    shutil.copytree(repo / "policy_source", pull_request)
+    edit_rules(pull_request.parent, NEW_TOOL_RULE, RELAXED)
+    from_folder = impact(repo, "--base", "HEAD", "--sources", str(pull_request), "--json")
+    assert from_folder.returncode == 0, from_folder.stderr
+    assert git(repo, "status", "--porcelain") == ""  # the base checkout is not touched
+    edit_rules(repo, NEW_TOOL_RULE, RELAXED)
+    in_place = impact(repo, "--base", "HEAD", "--json")
+    assert json.loads(from_folder.stdout) == json.loads(in_place.stdout)
+    assert json.loads(from_folder.stdout)["verdict_changes"]
+    missing = impact(repo, "--base", "HEAD", "--sources", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "nowhere" in missing.stderr
 
 
 def test_a_wording_only_change_reports_no_answer_change(repo: Path, combinations: int) -> None:
