@@ -138,14 +138,23 @@ def integrity(content: bytes) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(content).digest()).decode()
 
 
+WORKER = ROOT / "docs" / "assets" / "javascripts" / "wizard-worker.js"
+
+
 def engine_integrity(archive: bytes) -> str:
-    """The SHA-256 of each data file the engine fetches, as the page's `wizard-integrity` meta says it:
-    "name=sha256-... name=sha256-...". The browser refuses a file whose bytes differ (fetch's
-    `integrity`), so a corrupted or altered download is never run."""
-    files = {"pyodide.asm.wasm": (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
+    """The SHA-256 of each file the engine runs, as the page's `wizard-integrity` meta says it:
+    "name=sha256-... name=sha256-...". The worker script (checked by wizard-engine.js), Pyodide's
+    loader and runtime, the snapshot's reader (checked before the worker imports them) and the data
+    files (fetched with `integrity`): the browser refuses bytes that differ, so a corrupted or
+    altered download is never run."""
+    files = {"wizard-worker.js": WORKER.read_bytes(),
+             "pyodide.mjs": pyodide_loader().encode(),
+             "pyodide.asm.mjs": (PYODIDE_DIR / "pyodide.asm.mjs").read_bytes(),
+             "pyodide.asm.wasm": (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
              "python_stdlib.zip": (PYODIDE_DIR / "python_stdlib.zip").read_bytes(),
              "pyodide-lock.json": pyodide_lock().encode(), "wizard.zip": archive,
-             "stdlib-after-snapshot.zip": empty_stdlib()}
+             "stdlib-after-snapshot.zip": empty_stdlib(),
+             "snapshot-delta.mjs": SNAPSHOT_CODE[1].read_bytes()}
     recorded = " ".join(f"{name}={integrity(content)}" for name, content in files.items())
     return f"{recorded} {SNAPSHOT_PENDING}"
 

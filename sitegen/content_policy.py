@@ -22,6 +22,7 @@ from sitegen.browser_assets import integrity
 POLICY = ("default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; worker-src 'self'; "
           "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'")
+SCRIPT_FILE = re.compile(r'<script (?P<before>[^>]*?)src="(?P<src>(?![a-z]+:|//)[^"?#]+)"(?P<after>[^>]*)>')
 INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
 CHARSET = '<meta charset="utf-8">'
 HEADERS_DIR = "server-headers"
@@ -36,6 +37,27 @@ def inline_scripts(html: str) -> set[str]:
     return {f"'{integrity(match['body'].encode())}'"
             for match in INLINE_SCRIPT.finditer(html)
             if "src=" not in match["attributes"] and "type=" not in match["attributes"]}
+
+
+def add_script_integrity(site_dir: Path, site_path: str) -> None:
+    """Give every <script src> of the site's own files the file's SHA-256 (`integrity`): a script
+    whose bytes differ from the build's, say a half-finished deployment or a corrupted cache, is
+    refused instead of run. Runs after every step that changes the scripts. `site_path` is the path
+    of the site's address, which root-relative addresses (the 404 page's) start with."""
+    hashes: dict[Path, str] = {}
+
+    def with_integrity(page: Path, match: re.Match[str]) -> str:
+        src = match["src"]
+        if "integrity=" in match[0] or (src.startswith("/") and not src.startswith(site_path)):
+            return match[0]
+        script = (site_dir / src.removeprefix(site_path) if src.startswith("/") else page.parent / src).resolve()
+        if script not in hashes:
+            hashes[script] = integrity(script.read_bytes())
+        return f'<script {match["before"]}src="{match["src"]}" integrity="{hashes[script]}"{match["after"]}>'
+
+    for page in sorted(site_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(SCRIPT_FILE.sub(lambda m, page=page: with_integrity(page, m), html), encoding="utf-8")
 
 
 def add_content_policy(site_dir: Path) -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; make the project importable.
@@ -135,7 +136,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         browser_assets.record_snapshot_integrity(site_dir, snapshot)
     search_index.split_policy_into_clauses(site_dir, _state["sources"].policy, _state["sources"].staff_words)
     offline_assets.strip_cdn_fallbacks(site_dir)
-    if not _serving["serve"]:  # last: the pages must not change after their scripts are hashed
+    if not _serving["serve"]:  # last: the pages and scripts must not change after they are hashed
+        content_policy.add_script_integrity(site_dir, urlsplit(config.site_url or "/").path or "/")
         content_policy.add_content_policy(site_dir)
     browser_assets.precompress(site_dir)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -112,3 +114,30 @@ def test_every_built_page_carries_a_strict_policy_for_all_its_inline_scripts(sit
         assert inline_scripts(html) <= set(scripts), page
         assert directives["object-src"] == "'none'" and directives["base-uri"] == "'self'"
         assert html.index("Content-Security-Policy") < html.index("<script"), "the policy comes before any script"
+
+
+def test_every_script_of_the_site_carries_its_sha256(site_dir: Path) -> None:
+    """Each <script src> of the site's own files names the file's hash (`integrity`): bytes that
+    differ from the build's are refused by the browser, not run."""
+    checked = 0
+    for page in sorted(site_dir.rglob("*.html")):
+        for tag in re.findall(r"<script [^>]*src=[^>]*>", page.read_text(encoding="utf-8")):
+            src = re.search(r'src="([^"]+)"', tag)[1]
+            script = site_dir / src.lstrip("/") if src.startswith("/") else (page.parent / src).resolve()
+            digest = base64.b64encode(hashlib.sha256(script.read_bytes()).digest()).decode()
+            assert f'integrity="sha256-{digest}"' in tag, (page, src)
+            checked += 1
+    assert checked >= 5 * len(list(site_dir.rglob("*.html")))
+
+
+def test_an_altered_page_script_is_refused(browser: Browser, site_url: str, site_dir: Path) -> None:
+    """The engine starter changed on the server (a line added, still valid JavaScript) never runs."""
+    original = (site_dir / "assets" / "javascripts" / "wizard-engine.js").read_bytes()
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/wizard-engine.js", lambda route: route.fulfill(body=original + b"\n// altered\n",
+                                                                  content_type="text/javascript"))
+    page.goto(f"{site_url}wizard/")
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.__wizardEngine") == "undefined"
+    context.close()

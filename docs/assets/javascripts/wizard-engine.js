@@ -54,8 +54,20 @@
         fail(`the rule engine did not start within ${Math.round(START_LIMIT / 1000)} seconds`);
       }, START_LIMIT);
       state.worker = new Worker(workerURL, { type: "module" });
+      // A worker cannot be given `integrity`: its script is checked alongside (from the browser's
+      // cache, usually), and the engine counts as ready only once it has matched the build's record.
+      const workerChecked = integrity["wizard-worker.js"]
+        ? fetch(workerURL, { integrity: integrity["wizard-worker.js"] }).then((response) => response.ok, () => false)
+        : Promise.resolve(true);
+      workerChecked.then((intact) => {
+        if (intact || state.status === "failed") return;
+        state.worker.terminate();
+        downloads.stopSnapshot();
+        fail("the rule engine's script could not be downloaded intact (a broken download, or a file that "
+          + "differs from the one the site published)");
+      });
       downloads.sendTo(state.worker);
-      state.worker.onmessage = ({ data }) => {
+      const receive = (data) => {
         if (data.type === "snapshot-unused") {
           downloads.stopSnapshot();
         } else if (data.type === "ready") {
@@ -71,6 +83,8 @@
           if (request) data.failed ? request.reject(new Error(data.failed)) : request.resolve(data.result);
         }
       };
+      // Nothing the worker says counts until its script has matched the build's record.
+      state.worker.onmessage = ({ data }) => workerChecked.then((intact) => intact && receive(data));
       state.worker.onerror = (event) => fail(event.message || "the rule engine could not be loaded");
     } catch (error) {
       fail(error.message);

@@ -12,9 +12,10 @@ const PYODIDE_URL = new URL(params.get("pyodide"), SITE).href; // the page alway
 const ENGINE_URL = new URL(params.get("engine"), SITE).href;
 // The SHA-256 the build recorded for each data file fetched here (wizard-engine.js passes the page's
 // list): every fetch of one of them carries it, so the browser refuses bytes that differ.
+const ENGINE_FILES = new Set(["wizard.zip", "stdlib-after-snapshot.zip", "snapshot-delta.mjs"]);
 const INTEGRITY = new Map((params.get("integrity") || "").split(" ").filter(Boolean).map((item) => {
   const name = item.slice(0, item.indexOf("="));
-  const url = new URL(name, name === "wizard.zip" || name === "stdlib-after-snapshot.zip" ? ENGINE_URL : PYODIDE_URL);
+  const url = new URL(name, ENGINE_FILES.has(name) ? ENGINE_URL : PYODIDE_URL);
   return [url.href, item.slice(item.indexOf("=") + 1)];
 }));
 const nativeFetch = self.fetch.bind(self); // before Pyodide's own requests are routed below
@@ -22,11 +23,32 @@ const fetchChecked = (resource, options = {}) => {
   const expected = INTEGRITY.get(new URL(resource instanceof Request ? resource.url : resource, SITE).href);
   return nativeFetch(resource, expected ? { ...options, integrity: expected } : options);
 };
+// A module is imported only once its bytes have matched the build's record: fetched first with its
+// `integrity` (the browser refuses bytes that differ), then imported from the browser's cache, which
+// now holds exactly those bytes. Without a record (a preview) it is imported as it is.
+const importChecked = async (url) => {
+  if (INTEGRITY.has(url)) {
+    let response;
+    try {
+      response = await fetchChecked(url);
+    } catch {
+      throw new Error(`${url.slice(url.lastIndexOf("/") + 1)} could not be downloaded intact (a broken `
+        + "download, or a file that differs from the one the site published)");
+    }
+    if (!response.ok) throw new Error(`${url} could not be downloaded (HTTP ${response.status})`);
+    await response.arrayBuffer();
+  }
+  return import(url);
+};
 // No top-level await: the module must finish evaluating (and set onmessage below) at once, or a
 // request the page sends while Pyodide's loader is still downloading could be dispatched to no one.
-const loader = import(`${PYODIDE_URL}pyodide.mjs`);
+const loader = importChecked(`${PYODIDE_URL}pyodide.mjs`);
+// Pyodide's runtime, which its loader would import unchecked: checked here and handed to it.
+const runtime = importChecked(`${PYODIDE_URL}pyodide.asm.mjs`);
 // How the snapshot is stored (sitegen/snapshot-delta.mjs), versioned with it: fetched alongside the loader.
-const snapshotDelta = import(new URL("snapshot-delta.mjs", ENGINE_URL).href);
+const snapshotDelta = importChecked(new URL("snapshot-delta.mjs", ENGINE_URL).href);
+runtime.catch(() => {}); // awaited, and reported, by whichever start uses it
+snapshotDelta.catch(() => {});
 const APP_DIR = "/home/pyodide/wizard-app";
 const messageOf = (error) => String((error && error.message) || error);
 
@@ -104,11 +126,13 @@ const snapshotFromPage = (() => {
    the WebAssembly itself failed and no start would work. */
 const start = async (options, whyFailed = () => null) => {
   const { loadPyodide } = await loader;
+  const createPyodideModule = (await runtime).default;
   const failed = new Promise((_, reject) => {
     instantiationFailed = () => reject(whyFailed() ?? new StartFailure("Pyodide's WebAssembly could not be loaded"));
   });
   // packageBaseUrl: never fall back to Pyodide's CDN (the engine loads no packages anyway).
-  return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, ...options }), failed]);
+  return Promise.race([loadPyodide({ indexURL: PYODIDE_URL, packageBaseUrl: PYODIDE_URL, createPyodideModule,
+    ...options }), failed]);
 };
 
 const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
