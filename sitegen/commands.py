@@ -43,11 +43,27 @@ def check(allow_unreviewed: bool = False) -> int:
     sources = _load(allow_unreviewed)
     if sources is None:
         return 1
+    if not _searches_found(sources):
+        return 1
     data = sources.rules.data
     print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, {len(data['questions'])} questions, "
           f"{len(data['obligations'])} obligations, {len(data['unclear'])} unclear notes, "
           f"{len(sources.glossary)} defined terms, {len(sources.related)} related documents.")
     return 0
+
+
+def _searches_found(sources: Sources) -> bool:
+    """Run the searches of policy_source/searches.yaml through the site's ranking; print any that fail."""
+    from sitegen.render import render_pages
+    from sitegen.search_index import expected_index, search_problems
+
+    docs = expected_index(render_pages(sources), sources.policy, sources.staff_words)
+    problems = search_problems(sources.searches, docs, SOURCE_DIR / "searches.yaml")
+    if problems:
+        print(f"policy_source/ has {len(problems)} problem(s):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+    return not problems
 
 
 def record_names() -> int:

@@ -135,6 +135,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / config.extra["wizard_engine"]["engine"] / "engine.snapshot.gz").write_bytes(snapshot)
         browser_assets.record_snapshot_integrity(site_dir, snapshot)
     search_index.split_policy_into_clauses(site_dir, _state["sources"].policy, _state["sources"].staff_words)
+    try:
+        search_index.use_site_ranking(site_dir)
+    except ValueError as error:
+        raise PluginError(str(error)) from None
     offline_assets.strip_cdn_fallbacks(site_dir)
     if not _serving["serve"]:  # last: the pages and scripts must not change after they are hashed
         content_policy.add_script_integrity(site_dir, urlsplit(config.site_url or "/").path or "/")

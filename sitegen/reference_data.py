@@ -27,6 +27,15 @@ class StaffWords:
     clauses: list[str]
 
 
+@dataclass(frozen=True)
+class ExpectedSearch:
+    """A search staff make, and the clause that must be among the first three results (searches.yaml)."""
+
+    query: str
+    clause: str
+    line: int
+
+
 @dataclass
 class RelatedDocument:
     name: str
@@ -141,4 +150,19 @@ def load_staff_words(path: Path, policy: Policy, problems: list[SourceProblem]) 
         for clause in entry["clauses"]:
             check_clause(str(clause), policy, path, entry.line_of("clauses"), what, problems)
         found.append(StaffWords([str(w) for w in entry["words"]], [str(c) for c in entry["clauses"]]))
+    return found
+
+
+def load_searches(path: Path, policy: Policy, problems: list[SourceProblem]) -> list[ExpectedSearch]:
+    """policy_source/searches.yaml (optional): searches staff make, each with the clause it must find."""
+    if not path.is_file():
+        return []
+    found = []
+    for entry in entries(path, "searches", problems):
+        what = f"the search {entry.get('query', '?')!r}"
+        if not check_fields(entry, path, {"query": str, "clause": str}, {}, what, problems):
+            continue
+        check_clause(entry["clause"], policy, path, entry.line_of("clause"), what, problems)
+        if entry["clause"] in policy.clauses:
+            found.append(ExpectedSearch(entry["query"], entry["clause"], entry.line_of("query")))
     return found

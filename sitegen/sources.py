@@ -11,7 +11,16 @@ from sitegen.errors import SourceError, SourceProblem, raise_if_any
 from sitegen.interview_limits import limit_problems
 from sitegen.policy_text import Policy, parse_policy
 from sitegen.published_names import check_published
-from sitegen.reference_data import RelatedDocument, StaffWords, Term, load_glossary, load_related, load_staff_words
+from sitegen.reference_data import (
+    ExpectedSearch,
+    RelatedDocument,
+    StaffWords,
+    Term,
+    load_glossary,
+    load_related,
+    load_searches,
+    load_staff_words,
+)
 from sitegen.rules_review import fingerprint_problems, reachability_problems
 from sitegen.rules_source import CompiledRules, load_rules
 from sitegen.situations import Situation, load_situations
@@ -28,6 +37,7 @@ class Sources:
     rules: CompiledRules
     situations: list[Situation] = field(default_factory=list)
     staff_words: list[StaffWords] = field(default_factory=list)
+    searches: list[ExpectedSearch] = field(default_factory=list)  # searches.yaml, checked by `check`
     notes: list[ChangeNote] = field(default_factory=list)  # changes.yaml, newest first
     warnings: list[SourceProblem] = field(default_factory=list)
 
@@ -51,6 +61,7 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
         glossary = load_glossary(source_dir / "glossary.yaml", policy, problems)
         related = load_related(source_dir / "related.yaml", policy, problems)
         staff_words = load_staff_words(source_dir / "staff_words.yaml", policy, problems)
+        searches = load_searches(source_dir / "searches.yaml", policy, problems)
         rules_path = source_dir / "rules.yaml"
         rules = load_rules(rules_path, policy, problems, lenient=lenient)
         if published and not lenient:
@@ -72,4 +83,4 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
     if not allow_unreviewed:
         raise_if_any(stale)
     rules.data["source_digest"] = source_digest(source_dir)
-    return Sources(policy, glossary, related, rules, situations, staff_words, notes, warnings=stale)
+    return Sources(policy, glossary, related, rules, situations, staff_words, searches, notes, warnings=stale)
