@@ -193,7 +193,7 @@ def asset_folders(archive: bytes) -> dict[str, str]:
 PRECOMPRESS = ("pyodide/*/pyodide.asm.wasm", "pyodide/*/pyodide.asm.mjs", "pyodide/*/pyodide.mjs",
                "search/search_index.json", "assets/wizard/*/snapshot-delta.mjs",
                "assets/stylesheets/main.*.min.css", "assets/javascripts/bundle.*.min.js",
-               "assets/javascripts/wizard.js")
+               "assets/javascripts/wizard.js", "assets/stylesheets/policy-site.css")
 
 
 def precompress(site_dir: Path) -> None:

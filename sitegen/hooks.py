@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +28,9 @@ from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
 from sitegen.errors import SourceError  # noqa: E402
 from sitegen.history import last_updated  # noqa: E402
 from sitegen.render import abbreviations, page_sources, render_pages  # noqa: E402
-from sitegen.sources import Sources, load_sources  # noqa: E402
+from sitegen.sources import load_sources  # noqa: E402
 
-_state: dict[str, Sources] = {}
+_state: dict[str, Any] = {}  # the sources, the engine zip, the stylesheets
 _serving: dict[str, bool] = {"serve": False}
 _snapshot: dict[str, browser_assets.EngineSnapshot] = {}
 
@@ -38,6 +39,9 @@ def on_startup(command: str, dirty: bool) -> None:
     # Previews skip the Pyodide snapshot (a few seconds per rebuild); the wizard then starts Python
     # the ordinary way, which the worker does whenever there is no usable snapshot.
     _serving["serve"] = command == "serve"
+
+
+STYLESHEET = "assets/stylesheets/policy-site.css"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -49,6 +53,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(ClauseAnchorsExtension())
     _state["archive"] = browser_assets.engine_zip(_state["sources"].rules.data)
     config.extra["wizard_engine"] = browser_assets.asset_folders(_state["archive"])  # read by overrides/main.html
+    _state["stylesheets"] = [str(path) for path in config.extra_css]
+    config.extra_css = [STYLESHEET]
     try:
         config.extra["wizard_integrity"] = browser_assets.engine_integrity(_state["archive"])
     except OSError as error:
@@ -62,6 +68,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} must not exist: that page is generated from policy_source/. "
                               f"Delete docs/{path} and edit policy_source/ instead.")
         files.append(File.generated(config, path, content=markdown))
+    # The site's stylesheets, joined into one (fewer requests before the first paint on a slow network).
+    parts = []
+    for path in _state["stylesheets"]:
+        source = files.get_file_from_path(path)
+        if source is None:
+            raise PluginError(f"mkdocs.yml lists the stylesheet {path}, which is not in docs/")
+        files.remove(source)
+        parts.append(f"/* {path} */\n{Path(source.abs_src_path).read_text(encoding='utf-8')}")
+    files.append(File.generated(config, STYLESHEET, content="\n".join(parts)))
     archive, folders = _state["archive"], config.extra["wizard_engine"]
     engine_dir, pyodide_dir = folders["engine"], folders["pyodide"]
     files.append(File.generated(config, f"{engine_dir}wizard.zip", content=archive))

@@ -27,6 +27,10 @@ FIXES = (
      '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc" aria-label="Table of contents">', False),
 )
 EMPTY_TABINDEX = re.compile(r'(<label\b[^>]*?) tabindex=""')  # navigation.sections' labels (Nu checker)
+# The theme's script, at the end of <body>, blocks the first paint while it downloads (Lighthouse:
+# "render-blocking"); deferred, it runs at the same point of the page's life, in the same order as
+# the site's scripts after it (mkdocs.yml defers those too).
+THEME_SCRIPT = re.compile(r'(<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js")>')
 
 
 class ThemeChangedError(Exception):
@@ -39,4 +43,8 @@ def fix_page(html: str) -> str:
             html = html.replace(theme, fixed)
         elif everywhere:
             raise ThemeChangedError(f"mkdocs-material's markup changed; review the fix for: {what}")
+    html, deferred = THEME_SCRIPT.subn(r"\1 defer>", html)
+    if deferred != 1:
+        raise ThemeChangedError("mkdocs-material's markup changed; review the fix that defers the theme's script "
+                                "(THEME_SCRIPT)")
     return EMPTY_TABINDEX.sub(r"\1", html)
