@@ -9,6 +9,7 @@
     python3 build.py note             after writing a change note for staff, record the change it describes
     python3 build.py impact           what the changed sources do to the wizard's answers, against main
     python3 build.py bench            measure speed against the targets (see bench/run.py)
+    python3 build.py screenshots      remake the README's screenshots from a fresh build
 
 The first run creates .venv from requirements/build.txt (and test.txt for test and bench) and installs the npm
 packages; later runs reuse them.
@@ -56,6 +57,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")
+    commands.add_parser("screenshots", help="build the site and remake the README's screenshots (screenshots/)")
     bench = commands.add_parser("bench", help="measure speed in Chromium and CPython against the targets")
     bench.add_argument("--runs", type=int, default=7, help="runs per browser figure (median reported)")
     args, extra = parser.parse_known_args(argv)
@@ -67,11 +69,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    for_tests = args.command in ("test", "bench", "setup")  # everything else installs only what building needs
+    # Everything else installs only what building needs.
+    for_tests = args.command in ("test", "bench", "setup", "screenshots")
     setup_env.ensure_python_env(for_tests)
     setup_env.ensure_npm_packages(for_tests)
     setup_env.reexec_in_venv()
-    if args.command in ("test", "bench"):
+    if args.command in ("test", "bench", "screenshots"):
         setup_env.ensure_chromium()
     if args.command == "test":
         setup_env.ensure_java()

@@ -217,6 +217,22 @@ def serve(addr: str) -> int:
                 server.kill()
 
 
+def screenshots() -> int:
+    """Build the site into a temporary folder and photograph it for the README."""
+    from sitegen import screenshots as shots
+
+    sources = _load()
+    if sources is None:
+        return 1
+    with tempfile.TemporaryDirectory(prefix="policy-screenshots-") as scratch:
+        site_dir = Path(scratch) / "site"
+        if build(site_dir) != 0:
+            return 1
+        for path in shots.take(site_dir, sources):
+            print(f"Wrote {path.relative_to(ROOT)}")
+    return 0
+
+
 def test(pytest_args: list[str]) -> int:
     print("==> ruff check (lint)", flush=True)
     if subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode != 0:
@@ -247,6 +263,8 @@ def run(args: argparse.Namespace) -> int:
         return serve(args.addr)
     if args.command == "test":
         return test(args.pytest_args)
+    if args.command == "screenshots":
+        return screenshots()
     if args.command == "bench":
         return subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--runs", str(args.runs)],
                               cwd=ROOT).returncode
