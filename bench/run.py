@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, Page, Request, Route, sync_playwright  # noqa: E402
 
 from bench.lighthouse_score import mobile_performance  # noqa: E402
-from sitegen import impact  # noqa: E402
-from sitegen.interview_limits import interview_length  # noqa: E402
+from sitegen.publishing import impact  # noqa: E402
 from sitegen.setup_env import find_chromium  # noqa: E402
-from sitegen.sources import load_sources  # noqa: E402
-from sitegen.yaml_source import load_yaml  # noqa: E402
+from sitegen.source.interview_limits import interview_length  # noqa: E402
+from sitegen.source.sources import load_sources  # noqa: E402
+from sitegen.source.yaml_source import load_yaml  # noqa: E402
 from tests.site_server import serve  # noqa: E402
 from wizard import Engine, Rules  # noqa: E402
 from wizard.graph import complete_steps, path_lengths  # noqa: E402

@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitegen.errors import SourceError
-from sitegen.rules_review import review_clause, stale_citations
-from sitegen.sources import SOURCE_DIR, Sources, load_sources
+from sitegen.source.errors import SourceError
+from sitegen.source.rules_review import review_clause, stale_citations
+from sitegen.source.sources import SOURCE_DIR, Sources, load_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,8 +54,8 @@ def check(allow_unreviewed: bool = False) -> int:
 
 def _searches_found(sources: Sources) -> bool:
     """Run the searches of policy_source/searches.yaml through the site's ranking; print any that fail."""
-    from sitegen.render import render_pages
-    from sitegen.search_index import expected_index, search_problems
+    from sitegen.finishing.search_index import expected_index, search_problems
+    from sitegen.pages.render import render_pages
 
     docs = expected_index(render_pages(sources), sources.policy, sources.staff_words)
     problems = search_problems(sources.searches, docs, SOURCE_DIR / "searches.yaml")
@@ -68,7 +68,7 @@ def _searches_found(sources: Sources) -> bool:
 
 def record_names() -> int:
     """Add the names a change introduces to policy_source/published.yaml (never removing any)."""
-    from sitegen.published_names import record_names as record
+    from sitegen.source.published_names import record_names as record
 
     sources = _load(allow_unreviewed=True, published=False)
     if sources is None:
@@ -80,7 +80,7 @@ def record_names() -> int:
 
 def record_note() -> int:
     """After writing a change note, record which version of the wording and rules it describes."""
-    from sitegen.change_notes import record_note as record
+    from sitegen.source.change_notes import record_note as record
 
     try:
         note = record(SOURCE_DIR)
@@ -94,7 +94,7 @@ def record_note() -> int:
 def impact_report(base: str | None, as_json_object: bool, sources: Path | None = None) -> int:
     """Compare the wizard's answers under the sources at `base` with the working tree's, or with the
     `sources` folder given (a pull request's, read by this checkout's code): exit 2 if impossible."""
-    from sitegen import impact
+    from sitegen.publishing import impact
 
     try:
         ref = base or impact.default_base(ROOT)
@@ -219,7 +219,7 @@ def serve(addr: str) -> int:
 
 def screenshots() -> int:
     """Build the site into a temporary folder and photograph it for the README."""
-    from sitegen import screenshots as shots
+    from sitegen.finishing import screenshots as shots
 
     sources = _load()
     if sources is None:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sitegen.setup_env import find_chromium  # noqa: E402
-from sitegen.sources import load_sources  # noqa: E402
+from sitegen.source.sources import load_sources  # noqa: E402
 from tests.nginx_server import serve_with_nginx  # noqa: E402
 from tests.site_server import serve  # noqa: E402
 from wizard import Engine, Rules  # noqa: E402
@@ -107,7 +107,7 @@ def copy_project(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(autouse=True)
 def no_content_policy_violations(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every built page carries a strict Content-Security-Policy (sitegen/content_policy.py): a test
+    """Every built page carries a strict Content-Security-Policy (sitegen/finishing/content_policy.py): a test
     that uses `page` fails if anything on any page it visits was refused by it."""
     page = request.getfixturevalue("page") if "page" in request.fixturenames else None
     if not isinstance(page, Page):  # no browser page, or a test parameter that happens to be called `page`

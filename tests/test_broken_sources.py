@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import SourceError
-from sitegen.policy_text import parse_policy
-from sitegen.sources import SOURCE_DIR, load_sources
+from sitegen.source.errors import SourceError
+from sitegen.source.policy_text import parse_policy
+from sitegen.source.sources import SOURCE_DIR, load_sources
 
 
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

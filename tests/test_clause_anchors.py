@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.sources import load_sources
+from sitegen.source.sources import load_sources
 from tests.html_text import read_html
 
 CLAUSES = load_sources().policy.clauses

@@ -260,8 +260,10 @@ def test_a_fresh_clone_needs_only_python(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "policy_source", clone / "policy_source", dirs_exist_ok=True)  # committed or not
     for path in (ROOT / "wizard").glob("*.py"):
         (clone / "wizard" / path.name).write_bytes(path.read_bytes())
-    for path in (ROOT / "sitegen").glob("*.py"):
-        (clone / "sitegen" / path.name).write_bytes(path.read_bytes())
+    for path in (ROOT / "sitegen").rglob("*.py"):  # committed or not, as the working tree has them
+        target = clone / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
     bare_path = tmp_path / "bin"  # a PATH with Python and git only: no node, no npm
     bare_path.mkdir()
     (bare_path / "python3").symlink_to(sys.executable)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.sources import load_sources
+from sitegen.source.sources import load_sources
 from wizard import AnswerError, Engine, Result
 from wizard.graph import complete_paths, complete_steps, export_graph, sample_paths
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from sitegen.content_policy import inline_scripts
+from sitegen.finishing.content_policy import inline_scripts
 from tests.browser_checks import site_pages
 from tests.nginx_server import guide_server_block
 from tests.test_wizard_browser import PYODIDE, click_through

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.diagram import interview_steps, render_svg
-from sitegen.impact import compare
+from sitegen.pages.diagram import interview_steps, render_svg
+from sitegen.publishing.impact import compare
 from tests.html_text import read_html
 from tests.test_clause_review import write_note
 from tests.test_publishing import as_repository, git

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.errors import SourceError
-from sitegen.interview_limits import LIMITS, interview_length
-from sitegen.sources import SOURCE_DIR, load_sources
+from sitegen.source.errors import SourceError
+from sitegen.source.interview_limits import LIMITS, interview_length
+from sitegen.source.sources import SOURCE_DIR, load_sources
 from wizard import Engine
 from wizard.graph import complete_steps
 from wizard.screens import screens_to_result

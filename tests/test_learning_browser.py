@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sitegen.sources import load_sources
+from sitegen.source.sources import load_sources
 from tests.browser_checks import axe_violations
 from tests.test_wizard_browser import PYODIDE
 

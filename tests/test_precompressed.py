@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.browser_assets import PRECOMPRESS, EngineSnapshot, engine_zip
-from sitegen.sources import load_sources
+from sitegen.engine_assets.browser_assets import PRECOMPRESS, EngineSnapshot, engine_zip
+from sitegen.source.sources import load_sources
 
 
 @pytest.mark.parametrize("pattern", PRECOMPRESS)
@@ -83,7 +83,7 @@ def test_the_snapshot_is_the_same_size_on_every_build(site_dir: Path) -> None:
 
 
 def test_the_snapshot_leaves_out_what_freed_objects_left_in_memory(site_dir: Path) -> None:
-    """The build zeroes the C heap's free chunks before the snapshot (sitegen/snapshot.mjs): left
+    """The build zeroes the C heap's free chunks before the snapshot (sitegen/engine_assets/snapshot.mjs): left
     as they were, they hold about 3 MB of dead objects, 1 MB of download once gzipped (4.7 MB)."""
     snapshot = next(site_dir.glob("assets/wizard/*/engine.snapshot.gz")).stat().st_size
     assert snapshot < 4_200_000, f"the snapshot grew to {snapshot:,} bytes"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import screenshots
-from sitegen.sources import load_sources
+from sitegen.finishing import screenshots
+from sitegen.source.sources import load_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.sources import load_sources
+from sitegen.source.sources import load_sources
 from tests.html_text import _Reader, normalise
 from tests.test_policy_fidelity import seed_sentences
 

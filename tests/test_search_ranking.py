@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.render import render_pages
-from sitegen.search_index import SEARCH_WORKER, expected_index, first_results, search_problems
-from sitegen.sources import load_sources
+from sitegen.finishing.search_index import SEARCH_WORKER, expected_index, first_results, search_problems
+from sitegen.pages.render import render_pages
+from sitegen.source.sources import load_sources
 
 
 def doc(location: str, title: str, text: str, **extra: float) -> dict:

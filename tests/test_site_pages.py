@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from sitegen.sources import load_sources
+from sitegen.source.sources import load_sources
 from tests.html_text import article_text, read_html
 
 SOURCES = load_sources()

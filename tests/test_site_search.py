@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from sitegen.sources import load_sources
+from sitegen.source.sources import load_sources
 
 pytestmark = pytest.mark.browser
 

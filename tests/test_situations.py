@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import SourceError
-from sitegen.sources import SOURCE_DIR, load_sources
+from sitegen.source.errors import SourceError
+from sitegen.source.sources import SOURCE_DIR, load_sources
 from tests.html_text import read_html
 
 VERDICTS = {"allowed", "ask-first", "approval-required", "not-allowed"}

@@ -1,4 +1,4 @@
-"""The snapshot's file format helpers (sitegen/snapshot-delta.mjs), run in Node against Python's own."""
+"""The snapshot's file format helpers (sitegen/engine_assets/snapshot-delta.mjs), run in Node against Python's own."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.errors import SourceError
-from sitegen.sources import SOURCE_DIR, load_sources
+from sitegen.source.errors import SourceError
+from sitegen.source.sources import SOURCE_DIR, load_sources
 from wizard import Engine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from wizard.graph import sample_paths
 from wizard.model import Rules
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "rules.json"
-# Set by the build's Pyodide snapshot (sitegen/snapshot.mjs): the SHA-256 of the engine zip this
+# Set by the build's Pyodide snapshot (sitegen/engine_assets/snapshot.mjs): the SHA-256 of the engine zip this
 # module was imported from, so the worker can tell a snapshot of this very engine from a stale one.
 ARCHIVE_SHA256: str | None = None
 _engine = Engine(Rules.from_dict(json.loads(RULES_FILE.read_text(encoding="utf-8"))))

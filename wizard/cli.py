@@ -61,8 +61,8 @@ def _compile_from_source() -> dict:
                          "once, or pass --rules FILE with rules compiled elsewhere.") from None
     if str(PROJECT) not in sys.path:
         sys.path.insert(0, str(PROJECT))
-    from sitegen.errors import SourceError
-    from sitegen.sources import load_sources
+    from sitegen.source.errors import SourceError
+    from sitegen.source.sources import load_sources
 
     print("Compiling the rules from policy_source/ ...", file=sys.stderr, flush=True)
     try:
@@ -86,7 +86,7 @@ def _source_rules() -> dict:
     """The compiled rules of this checkout, compiled again only when policy_source/ changed."""
     if str(PROJECT) not in sys.path:
         sys.path.insert(0, str(PROJECT))
-    from sitegen.digest import source_digest  # standard library only
+    from sitegen.source.digest import source_digest  # standard library only
 
     current = source_digest(PROJECT / "policy_source")
     try:

@@ -1,6 +1,6 @@
 /* The site search's ranking, in the theme's own search box: a drop-in for mkdocs-material's search
  * worker (same messages: SETUP with the index, READY, QUERY with the words typed, RESULT with groups
- * of documents), which the build points the theme at (sitegen/search_index.py).
+ * of documents), which the build points the theme at (sitegen/finishing/search_index.py).
  *
  * Why not the theme's: it puts a wildcard after every word, so "a", "to" and "I" match half the
  * policy, and it groups every clause under its page and folds all but the best one away. Here:

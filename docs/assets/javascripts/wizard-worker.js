@@ -45,7 +45,7 @@ const importChecked = async (url) => {
 const loader = importChecked(`${PYODIDE_URL}pyodide.mjs`);
 // Pyodide's runtime, which its loader would import unchecked: checked here and handed to it.
 const runtime = importChecked(`${PYODIDE_URL}pyodide.asm.mjs`);
-// How the snapshot is stored (sitegen/snapshot-delta.mjs), versioned with it: fetched alongside the loader.
+// How the snapshot is stored (sitegen/engine_assets/snapshot-delta.mjs), versioned with it: fetched alongside the loader.
 const snapshotDelta = importChecked(new URL("snapshot-delta.mjs", ENGINE_URL).href);
 runtime.catch(() => {}); // awaited, and reported, by whichever start uses it
 snapshotDelta.catch(() => {});

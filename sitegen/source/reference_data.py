@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import SourceProblem
-from sitegen.policy_text import Policy
-from sitegen.yaml_source import LineDict, load_yaml
+from sitegen.source.errors import SourceProblem
+from sitegen.source.policy_text import Policy
+from sitegen.source.yaml_source import LineDict, load_yaml
 
 
 @dataclass

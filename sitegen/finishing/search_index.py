@@ -17,9 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sitegen.errors import SourceProblem
-from sitegen.policy_text import Block, Policy
-from sitegen.reference_data import ExpectedSearch, StaffWords
+from sitegen.source.errors import SourceProblem
+from sitegen.source.policy_text import Block, Policy
+from sitegen.source.reference_data import ExpectedSearch, StaffWords
 
 POLICY_LOCATION = "policy/"
 # The theme boosts title matches 1000x, so a word in any heading beats a clause that says exactly
@@ -30,9 +30,9 @@ TITLE_BOOST = 10.0
 CLAUSE_BOOST = 2.0
 # "What changed" quotes old and new wording: a record, rarely what a reader is searching for.
 PAGE_BOOSTS = {"history/": 0.3, "examples/": 0.6}
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEARCH_WORKER = ROOT / "docs" / "assets" / "javascripts" / "search-worker.js"
-RANKING = ROOT / "sitegen" / "search_ranking.cjs"  # runs SEARCH_WORKER's ranking in Node
+RANKING = Path(__file__).resolve().parent / "search_ranking.cjs"  # runs SEARCH_WORKER's ranking in Node
 THEME_WORKER = re.compile(r'"search": "(?P<base>[^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 
 
@@ -107,7 +107,7 @@ def use_site_ranking(site_dir: Path) -> None:
         page.write_text(text, encoding="utf-8")
     if pointed < len(pages):
         raise ValueError(f"only {pointed} of {len(pages)} pages name the theme's search worker as expected; "
-                         "review sitegen/search_index.py (THEME_WORKER) against the new mkdocs-material")
+                         "review sitegen/finishing/search_index.py (THEME_WORKER) against the new mkdocs-material")
     for folder in ("workers", "lunr"):
         shutil.rmtree(site_dir / "assets" / "javascripts" / folder, ignore_errors=True)
 

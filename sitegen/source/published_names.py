@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import SourceProblem
-from sitegen.yaml_source import LineDict, load_yaml
+from sitegen.source.errors import SourceProblem
+from sitegen.source.yaml_source import LineDict, load_yaml
 
 RECORD = "published.yaml"
 KINDS = ("verdicts", "obligations", "unclear")

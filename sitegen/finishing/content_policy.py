@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitegen.browser_assets import integrity
+from sitegen.engine_assets.browser_assets import integrity
 
 POLICY = ("default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; worker-src 'self'; "
           "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
@@ -80,9 +80,9 @@ def add_content_policy(site_dir: Path) -> None:
 def write_server_headers(site_dir: Path, policy: str) -> None:
     """`server-headers/nginx.conf` and `apache.conf`: every response's headers, for the server to include."""
     headers = {"Content-Security-Policy": policy, **OTHER_HEADERS}
-    why = ("# Written by `python3 build.py build` for this build (sitegen/content_policy.py): the headers every\n"
-           "# response of the site carries. Include it as ARCHITECTURE.md shows, and reload the server after\n"
-           "# each deployment: the policy names the site's inline scripts by hash.\n")
+    why = ("# Written by `python3 build.py build` for this build (sitegen/finishing/content_policy.py): the\n"
+           "# headers every response of the site carries. Include it as ARCHITECTURE.md shows, and reload\n"
+           "# the server after each deployment: the policy names the site's inline scripts by hash.\n")
     folder = site_dir / HEADERS_DIR
     folder.mkdir(exist_ok=True)
     (folder / "nginx.conf").write_text(why + "".join(f'add_header {name} "{value}" always;\n'

@@ -1,5 +1,5 @@
 // Make a Pyodide memory snapshot with the wizard engine already imported, at build time.
-// Usage: node sitegen/snapshot.mjs PYODIDE_DIR ENGINE_ZIP OUTPUT ARCHIVE_SHA256
+// Usage: node sitegen/engine_assets/snapshot.mjs PYODIDE_DIR ENGINE_ZIP OUTPUT ARCHIVE_SHA256
 // The worker (docs/assets/javascripts/wizard-worker.js) restores it instead of starting Python from
 // scratch, and uses it only when ARCHIVE_SHA256 matches the engine zip it downloaded. The memory is
 // stored as snapshot-delta.mjs describes.

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.digest import SOURCE_FILES
-from sitegen.errors import SourceError
-from sitegen.history import source_files_at
-from sitegen.sources import load_sources
+from sitegen.publishing.git_sources import source_files_at
+from sitegen.source.digest import SOURCE_FILES
+from sitegen.source.errors import SourceError
+from sitegen.source.sources import load_sources
 from wizard.engine import Engine, Step
 from wizard.model import Rules
 

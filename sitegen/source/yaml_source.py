@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.errors import SourceProblem, raise_if_any
+from sitegen.source.errors import SourceProblem, raise_if_any
 
 
 class LineDict(dict):

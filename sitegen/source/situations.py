@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import SourceProblem
-from sitegen.reference_data import check_fields, words
-from sitegen.yaml_source import LineDict, load_yaml
+from sitegen.source.errors import SourceProblem
+from sitegen.source.reference_data import check_fields, words
+from sitegen.source.yaml_source import LineDict, load_yaml
 from wizard.engine import Engine
 from wizard.model import Rules
 

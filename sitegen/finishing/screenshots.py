@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from sitegen.setup_env import find_chromium
-from sitegen.sources import Sources
+from sitegen.source.sources import Sources
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "screenshots"
 SIZE = {"width": 1366, "height": 800}
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.errors import SourceProblem, raise_if_any
+from sitegen.source.errors import SourceProblem, raise_if_any
 
 ID_AT_END = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

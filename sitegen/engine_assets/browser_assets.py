@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 # Pyodide's core only: no package wheels, so nothing is ever fetched from a CDN.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -46,7 +46,7 @@ def pyodide_loader() -> str:
     text = (PYODIDE_DIR / "pyodide.mjs").read_text(encoding="utf-8")
     if text.count(CDN_DEFAULT) != 1:
         raise ValueError("pyodide.mjs no longer has the expected CDN default; review "
-                         "sitegen/browser_assets.py (CDN_DEFAULT) against the new Pyodide release")
+                         "sitegen/engine_assets/browser_assets.py (CDN_DEFAULT) against the new Pyodide release")
     return text.replace(CDN_DEFAULT, '"./"')
 
 
@@ -84,7 +84,8 @@ def empty_stdlib() -> bytes:
 
 
 # The code that makes the snapshot and fixes its format (read back by the worker).
-SNAPSHOT_CODE = (ROOT / "sitegen" / "snapshot.mjs", ROOT / "sitegen" / "snapshot-delta.mjs")
+HERE = Path(__file__).resolve().parent
+SNAPSHOT_CODE = (HERE / "snapshot.mjs", HERE / "snapshot-delta.mjs")
 
 
 class EngineSnapshot:
@@ -92,7 +93,7 @@ class EngineSnapshot:
     about 5 s) while MkDocs renders the pages: the worker starts ~3x faster from it.
 
     Made from the same engine zip; it records the zip's SHA-256, so a browser never uses a snapshot of
-    another engine or other rules (say, a stale cached copy). Stored as sitegen/snapshot-delta.mjs
+    another engine or other rules (say, a stale cached copy). Stored as sitegen/engine_assets/snapshot-delta.mjs
     describes and gzipped (31 MB to 4.7 MB), then decompressed by the worker, because many servers
     would not compress an unknown type.
     """

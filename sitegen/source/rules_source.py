@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import SourceProblem
-from sitegen.policy_text import Policy
-from sitegen.reference_data import check_clause, check_fields, entries, words
-from sitegen.yaml_source import LineDict, load_yaml
+from sitegen.source.errors import SourceProblem
+from sitegen.source.policy_text import Policy
+from sitegen.source.reference_data import check_clause, check_fields, entries, words
+from sitegen.source.yaml_source import LineDict, load_yaml
 
 KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

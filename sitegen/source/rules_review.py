@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from sitegen.errors import SourceProblem
-from sitegen.policy_text import Policy
-from sitegen.rules_source import Citation, CompiledRules
+from sitegen.source.errors import SourceProblem
+from sitegen.source.policy_text import Policy
+from sitegen.source.rules_source import Citation, CompiledRules
 from wizard.engine import Engine
 from wizard.graph import complete_steps
 from wizard.model import Rules

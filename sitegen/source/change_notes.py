@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import SourceProblem
-from sitegen.reference_data import check_fields, entries, words
-from sitegen.yaml_source import load_yaml
+from sitegen.source.errors import SourceProblem
+from sitegen.source.reference_data import check_fields, entries, words
+from sitegen.source.yaml_source import load_yaml
 
 NOTES_FILE = "changes.yaml"
 DESCRIBED = ("policy.md", "rules.yaml")  # the sources whose changes need a note

@@ -6,7 +6,7 @@
 // byte Python never changed becomes a zero: 1.4 MB less to download once gzipped), and only the 4 kB
 // pages that are not all zeros (12 MB to decompress instead of 31). The worker hands Pyodide a buffer
 // of the right size as soon as the header is read, and fills it while the WebAssembly instantiates.
-// The build (sitegen/snapshot.mjs, in Node) and the worker (wizard-worker.js, which imports it from
+// The build (sitegen/engine_assets/snapshot.mjs, in Node) and the worker (wizard-worker.js, which imports it from
 // the versioned engine folder the build publishes it to) share this module, so both read the
 // starting memory the same way: from the new instance, before any of its code runs.
 //

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import SourceProblem
-from sitegen.situations import Situation
-from sitegen.yaml_source import LineDict, load_yaml
+from sitegen.source.errors import SourceProblem
+from sitegen.source.situations import Situation
+from sitegen.source.yaml_source import LineDict, load_yaml
 from wizard import Engine, Rules
 from wizard.screens import screens_to_result
 

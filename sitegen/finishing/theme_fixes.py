@@ -34,7 +34,7 @@ THEME_SCRIPT = re.compile(r'(<script src="[^"]*assets/javascripts/bundle\.[0-9a-
 
 
 class ThemeChangedError(Exception):
-    """The theme's markup is not what a fix expects: review sitegen/theme_fixes.py after an upgrade."""
+    """The theme's markup is not what a fix expects: review sitegen/finishing/theme_fixes.py after an upgrade."""
 
 
 def fix_page(html: str) -> str:

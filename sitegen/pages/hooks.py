@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; make the project importable.
     sys.path.insert(0, str(ROOT))
 
@@ -23,12 +23,13 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitegen import browser_assets, content_policy, offline_assets, search_index, theme_fixes  # noqa: E402
-from sitegen.clause_anchors import ClauseAnchorsExtension  # noqa: E402
-from sitegen.errors import SourceError  # noqa: E402
-from sitegen.history import last_updated  # noqa: E402
-from sitegen.render import abbreviations, page_sources, render_pages  # noqa: E402
-from sitegen.sources import load_sources  # noqa: E402
+from sitegen.engine_assets import browser_assets  # noqa: E402
+from sitegen.finishing import content_policy, offline_assets, search_index, theme_fixes  # noqa: E402
+from sitegen.pages.clause_anchors import ClauseAnchorsExtension  # noqa: E402
+from sitegen.pages.render import abbreviations, page_sources, render_pages  # noqa: E402
+from sitegen.publishing.history import last_updated  # noqa: E402
+from sitegen.source.errors import SourceError  # noqa: E402
+from sitegen.source.sources import load_sources  # noqa: E402
 
 _state: dict[str, Any] = {}  # the sources, the engine zip, the stylesheets
 _serving: dict[str, bool] = {"serve": False}
@@ -132,7 +133,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """The theme's markup, fixed where the validators ask (sitegen/theme_fixes.py)."""
+    """The theme's markup, fixed where the validators ask (sitegen/finishing/theme_fixes.py)."""
     try:
         return theme_fixes.fix_page(output)
     except theme_fixes.ThemeChangedError as error:

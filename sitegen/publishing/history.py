@@ -10,11 +10,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.change_notes import DESCRIBED, ChangeNote, sources_fingerprint
-from sitegen.errors import SourceError
-from sitegen.policy_text import parse_policy_text
+from sitegen.publishing.git_sources import source_files_at
+from sitegen.source.change_notes import DESCRIBED, ChangeNote, sources_fingerprint
+from sitegen.source.errors import SourceError
+from sitegen.source.policy_text import parse_policy_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POLICY = "policy_source/policy.md"
 RULES = "policy_source/rules.yaml"
 
@@ -80,16 +81,6 @@ def _clause_changes(commit: str, parent: str | None, root: Path) -> list[ClauseC
     return changes
 
 
-def source_files_at(commit: str, names: tuple[str, ...], root: Path = ROOT) -> dict[str, bytes]:
-    """The given policy_source/ files as they were at a commit (those that existed), as bytes."""
-    files = {}
-    for name in names:
-        shown = subprocess.run(["git", "-C", str(root), "show", f"{commit}:policy_source/{name}"], capture_output=True)
-        if shown.returncode == 0:
-            files[name] = shown.stdout
-    return files
-
-
 def _note_for(commit: str, notes: dict[str, str], root: Path) -> str | None:
     """The change note whose recorded sources are the wording and rules as this commit left them."""
     return notes.get(sources_fingerprint(source_files_at(commit, DESCRIBED, root)))
@@ -121,7 +112,7 @@ def policy_history(root: Path = ROOT, notes: list[ChangeNote] | None = None) -> 
 
 def rules_impact(parent: str, commit: str, root: Path = ROOT) -> tuple[list[str], str]:
     """What a commit did to the wizard's answers, as sentences (cached: commits never change)."""
-    from sitegen import impact  # the engine and sources: only needed for commits that changed the rules
+    from sitegen.publishing import impact  # the engine and sources: only needed for commits that changed the rules
 
     cache = root / "build" / "impact-cache" / f"{parent[:16]}-{commit[:16]}.json"
     try:

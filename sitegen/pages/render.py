@@ -8,10 +8,10 @@ from typing import Any
 
 import jinja2
 
-from sitegen.diagram import in_words, interview_steps, render_svg
-from sitegen.history import history_unavailable, policy_history
-from sitegen.situations import worked
-from sitegen.sources import Sources
+from sitegen.pages.diagram import in_words, interview_steps, render_svg
+from sitegen.publishing.history import history_unavailable, policy_history
+from sitegen.source.situations import worked
+from sitegen.source.sources import Sources
 from wizard import Engine, Rules
 from wizard.graph import export_graph
 from wizard.screens import screen_plan

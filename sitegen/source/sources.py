@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.change_notes import ChangeNote, load_notes, missing_note
-from sitegen.digest import source_digest
-from sitegen.errors import SourceError, SourceProblem, raise_if_any
-from sitegen.interview_limits import limit_problems
-from sitegen.policy_text import Policy, parse_policy
-from sitegen.published_names import check_published
-from sitegen.reference_data import (
+from sitegen.source.change_notes import ChangeNote, load_notes, missing_note
+from sitegen.source.digest import source_digest
+from sitegen.source.errors import SourceError, SourceProblem, raise_if_any
+from sitegen.source.interview_limits import limit_problems
+from sitegen.source.policy_text import Policy, parse_policy
+from sitegen.source.published_names import check_published
+from sitegen.source.reference_data import (
     ExpectedSearch,
     RelatedDocument,
     StaffWords,
@@ -21,12 +21,12 @@ from sitegen.reference_data import (
     load_searches,
     load_staff_words,
 )
-from sitegen.rules_review import fingerprint_problems, reachability_problems
-from sitegen.rules_source import CompiledRules, load_rules
-from sitegen.situations import Situation, load_situations
-from sitegen.yaml_source import markup_problems
+from sitegen.source.rules_review import fingerprint_problems, reachability_problems
+from sitegen.source.rules_source import CompiledRules, load_rules
+from sitegen.source.situations import Situation, load_situations
+from sitegen.source.yaml_source import markup_problems
 
-SOURCE_DIR = Path(__file__).resolve().parent.parent / "policy_source"
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "policy_source"
 
 
 @dataclass
