@@ -54,6 +54,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     impact.add_argument("--sources", type=Path, metavar="FOLDER",
                         help="the changed policy_source/ to compare (default: this working tree's); CI passes a "
                              "pull request's, so the report comes from the base branch's code")
+    pages = commands.add_parser("pages", help="check, then write build/pages/, the folder the site generator reads "
+                                               "(build and serve do this first)")
+    pages.add_argument("--allow-unreviewed", action="store_true", help=unreviewed_help)
+    pages.add_argument("--preview", action="store_true", help="as `serve` writes it: no hashes to check the "
+                                                              "engine against, one engine folder whatever the rules")
     serve = commands.add_parser("serve", help="preview the site, rebuilding when sources change")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
     commands.add_parser("test", help="lint, then run every test (extra arguments go to pytest)")

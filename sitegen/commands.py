@@ -12,10 +12,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.source.errors import SourceError
 from sitegen.source.rules_review import review_clause, stale_citations
 from sitegen.source.sources import SOURCE_DIR, Sources, load_sources
+
+if TYPE_CHECKING:
+    from sitegen.pages.generate import Generated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,18 +42,21 @@ def _load(allow_unreviewed: bool = False, published: bool = True) -> Sources | N
     return sources
 
 
-def check(allow_unreviewed: bool = False) -> int:
-    """Validate every source file; print each problem with file, line and fix."""
+def _checked(allow_unreviewed: bool = False) -> Sources | None:
+    """The sources, once every check passed (problems printed with file, line and fix), else None."""
     sources = _load(allow_unreviewed)
-    if sources is None:
-        return 1
-    if not _searches_found(sources):
-        return 1
+    if sources is None or not _searches_found(sources):
+        return None
     data = sources.rules.data
     print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, {len(data['questions'])} questions, "
           f"{len(data['obligations'])} obligations, {len(data['unclear'])} unclear notes, "
           f"{len(sources.glossary)} defined terms, {len(sources.related)} related documents.")
-    return 0
+    return sources
+
+
+def check(allow_unreviewed: bool = False) -> int:
+    """Validate every source file; print each problem with file, line and fix."""
+    return 0 if _checked(allow_unreviewed) is not None else 1
 
 
 def _searches_found(sources: Sources) -> bool:
@@ -158,26 +165,62 @@ def _replaceable(site_dir: Path) -> bool:
     return (site_dir / BUILD_MARK).is_file() or built_before_the_mark or not any(site_dir.iterdir())
 
 
+def _generate(sources: Sources, preview: bool = False) -> Generated | None:
+    """Write build/pages/ (the generator's input); None after printing why it could not be."""
+    from sitegen.pages.generate import generate
+
+    try:
+        return generate(sources, preview=preview)
+    except SourceError as error:
+        print(f"policy_source/ has {len(error.problems)} problem(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+    except (OSError, ValueError) as error:  # Pyodide not installed, or its loader changed
+        print(f"error: {error}", file=sys.stderr)
+    return None
+
+
+def _generator_env(generated: Generated) -> dict[str, str]:
+    """The environment mkdocs.yml reads: the engine's folders and hashes; the project importable
+    (mkdocs.yml loads the clause-anchor Markdown extension from sitegen)."""
+    return {**_mkdocs_env(), **generated.environment(),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+
+
 def build(site_dir: Path, allow_unreviewed: bool = False) -> int:
-    """Check, build into a temporary directory, and only then replace `site_dir` with the result."""
+    """Check; write the pages; render them into a temporary directory; finish the site there; and
+    only then replace `site_dir` with the result."""
+    from sitegen.engine_assets.browser_assets import EngineSnapshot
+    from sitegen.finishing.steps import finish
+
     if not _replaceable(site_dir.resolve()):
         print(f"error: {site_dir} is not a site this project built, so it was left alone. Give --site-dir a "
               "new or empty folder, or the folder of an earlier build.", file=sys.stderr)
         return 2
-    if check(allow_unreviewed) != 0:
+    sources = _checked(allow_unreviewed)
+    generated = _generate(sources) if sources is not None else None
+    if generated is None:
         print(f"Nothing was built; {site_dir} is unchanged.", file=sys.stderr)
         return 1
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
-    env = {**_mkdocs_env(), "POLICY_ALLOW_UNREVIEWED": "1" if allow_unreviewed else ""}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
-                             "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)],
-                            cwd=ROOT, env=env)
-    if result.returncode != 0:
+    snapshot = None
+    try:
+        snapshot = EngineSnapshot(generated.archive)  # Node makes it while the pages render
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                                 "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)],
+                                cwd=ROOT, env=_generator_env(generated))
+        if result.returncode != 0:
+            raise RuntimeError("The build failed (see above)")
+        finish(staging, sources, generated.folders["engine"], snapshot.result(),
+               os.environ.get("SITE_URL", "http://127.0.0.1:8000/"))
+    except (RuntimeError, FileNotFoundError, ValueError) as error:
+        if snapshot is not None:
+            snapshot.cancel()
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"The build failed (see above); {site_dir} is unchanged.", file=sys.stderr)
+        print(f"{error}; {site_dir} is unchanged.", file=sys.stderr)
         return 1
     (staging / BUILD_MARK).write_text("Built by build.py: `build.py build` may replace this folder.\n")
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
@@ -191,14 +234,57 @@ def build(site_dir: Path, allow_unreviewed: bool = False) -> int:
     return 0
 
 
+def pages(allow_unreviewed: bool, preview: bool) -> int:
+    """Check, then write build/pages/: what `build` and `serve` give the generator."""
+    sources = _checked(allow_unreviewed)
+    return 0 if sources is not None and _generate(sources, preview) is not None else 1
+
+
+WATCHED = ("policy_source", "docs", "sitegen", "wizard")  # what the pages are made from
+
+
+def _regenerate_on_change() -> object:
+    """Watch the sources of the pages; on a change, write build/pages/ again (in a new process, so an
+    edit to sitegen/ takes effect too). The preview then rebuilds from it. Returns the running observer."""
+    import threading
+
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    pending = threading.Event()
+
+    class Changed(FileSystemEventHandler):
+        def on_any_event(self, event: object) -> None:
+            if "__pycache__" not in str(getattr(event, "src_path", "")):
+                pending.set()
+
+    def regenerate() -> None:
+        while True:
+            pending.wait()
+            time.sleep(0.3)  # an editor's save is often several events
+            pending.clear()
+            subprocess.run([sys.executable, str(ROOT / "build.py"), "pages", "--allow-unreviewed", "--preview"],
+                           cwd=ROOT)
+
+    observer = Observer()
+    for name in WATCHED:
+        observer.schedule(Changed(), str(ROOT / name), recursive=True)
+    observer.daemon = True
+    observer.start()
+    threading.Thread(target=regenerate, daemon=True).start()
+    return observer
+
+
 def serve(addr: str) -> int:
     """Preview while editing: rules whose clause changed are warnings here, so the edit can be seen."""
-    if check(allow_unreviewed=True) != 0:
+    sources = _checked(allow_unreviewed=True)
+    generated = _generate(sources, preview=True) if sources is not None else None
+    if generated is None:
         return 1
     print(f"Serving the site at http://{addr}/ (Ctrl+C to stop); it rebuilds when you save a change.")
-    env = {**_mkdocs_env(), "POLICY_ALLOW_UNREVIEWED": "1"}
+    _regenerate_on_change()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", addr],
-                              cwd=ROOT, env=env)
+                              cwd=ROOT, env=_generator_env(generated))
 
     def stop(signum: int, _frame: object) -> None:  # a terminated preview takes its server with it
         raise SystemExit(128 + signum)
@@ -261,6 +347,8 @@ def run(args: argparse.Namespace) -> int:
         return impact_report(args.base, args.json, args.sources)
     if args.command == "serve":
         return serve(args.addr)
+    if args.command == "pages":
+        return pages(args.allow_unreviewed, args.preview)
     if args.command == "test":
         return test(args.pytest_args)
     if args.command == "screenshots":

@@ -33,7 +33,7 @@ EMPTY_TABINDEX = re.compile(r'(<label\b[^>]*?) tabindex=""')  # navigation.secti
 THEME_SCRIPT = re.compile(r'(<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js")>')
 
 
-class ThemeChangedError(Exception):
+class ThemeChangedError(ValueError):
     """The theme's markup is not what a fix expects: review sitegen/finishing/theme_fixes.py after an upgrade."""
 
 

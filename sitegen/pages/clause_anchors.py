@@ -61,3 +61,8 @@ class ClauseAnchorsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
         # After the inline patterns (20), so the marker is plain text by then.
         md.treeprocessors.register(ClauseAnchors(md), "clause_anchors", 15)
+
+
+def makeExtension(**kwargs: object) -> ClauseAnchorsExtension:  # noqa: N802 - Markdown's API name
+    """What `markdown_extensions: [sitegen.pages.clause_anchors]` in mkdocs.yml loads."""
+    return ClauseAnchorsExtension(**kwargs)

@@ -77,8 +77,13 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+_LAST: list = []  # [sources, pages] of the last call: `check` and the build render the same sources once
+
+
 def render_pages(sources: Sources) -> dict[str, str]:
     """Markdown text of every generated page, keyed by its path in the site."""
+    if _LAST and _LAST[0] is sources:
+        return _LAST[1]
     env = _environment()
     rules = sources.rules.data
     labels = {v["id"]: v["label"] for v in rules["verdicts"]}
@@ -97,7 +102,9 @@ def render_pages(sources: Sources) -> dict[str, str]:
                "question": next(q for q in rules["questions"] if q["key"] == first_key)}
     unavailable = history_unavailable()
     context.update(unavailable=unavailable, changes=[] if unavailable else policy_history(notes=sources.notes))
-    return {path: env.get_template(name).render(**context) for path, (name, _) in GENERATED_PAGES.items()}
+    pages = {path: env.get_template(name).render(**context) for path, (name, _) in GENERATED_PAGES.items()}
+    _LAST[:] = [sources, pages]
+    return pages
 
 
 def page_sources(src_uri: str) -> tuple[str, ...]:
