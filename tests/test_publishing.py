@@ -162,9 +162,11 @@ def test_the_history_page_lists_a_change(repository: Path) -> None:
     assert newest < oldest, "most recent first"
     assert "Posts are now described as usually permanent rather than often permanent." in text
     assert "fix typo in defs" not in text, "never a commit message"
-    # The changed clause, old and new wording side by side.
+    # The changed clause: only the words that changed are marked, announced to screen readers.
+    assert '<del><span class="visually-hidden">deleted: </span>often</del> ' \
+           '<ins><span class="visually-hidden">inserted: </span>usually</ins> permanent.' in page
     row = text[text.index("Definitions, paragraph 4, item 1 (changed)"):]
-    assert row.index("Submissions are often permanent.") < row.index("Submissions are usually permanent.")
+    assert "Submissions are deleted: often inserted: usually permanent." in row
     links = [a["href"] for tag, a in read_html(page).tags if tag == "a"]
     assert "../policy/#caution-permanent" in links
     assert "policy_source/rules.yaml" in text, "the reviewed fingerprints are part of the change"

@@ -10,6 +10,7 @@ import jinja2
 
 from sitegen.pages.diagram import in_words, interview_steps, render_svg
 from sitegen.publishing.history import history_unavailable, policy_history
+from sitegen.publishing.word_diff import word_diff
 from sitegen.source.situations import worked
 from sitegen.source.sources import Sources
 from wizard import Engine, Rules
@@ -88,6 +89,7 @@ def render_pages(sources: Sources) -> dict[str, str]:
     rules = sources.rules.data
     labels = {v["id"]: v["label"] for v in rules["verdicts"]}
     env.globals["verdict_label"] = lambda verdict_id: f"**{labels[verdict_id]}**"
+    env.globals["word_diff"] = word_diff  # escaped HTML
     engine = Engine(Rules.from_dict(rules))  # one engine: its interview states are built once for every page
     wizard = wizard_data(rules, engine)
     steps = interview_steps(engine)
