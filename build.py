@@ -6,7 +6,7 @@
     python3 build.py build            build the site into site/ (replaced only if the build succeeds)
     python3 build.py check            validate policy_source/ and report problems with file and line
     python3 build.py review CLAUSE    after re-reading the rules that cite a changed clause, record it
-    python3 build.py note             after writing a change note for staff, record the change it describes
+    python3 build.py note --summary "WHAT CHANGED FOR STAFF"   add the change note staff will read
     python3 build.py impact           what the changed sources do to the wizard's answers, against main
     python3 build.py bench            measure speed against the targets (see bench/run.py)
     python3 build.py screenshots      remake the README's screenshots from a fresh build
@@ -42,7 +42,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     review = commands.add_parser("review", help="record that the rules citing a clause were re-read against "
                                                 "its current wording")
     review.add_argument("clause_id", help="the clause id, e.g. personal-use-third-party")
-    commands.add_parser("note", help="record which change the newest note in policy_source/changes.yaml describes")
+    note = commands.add_parser("note", help="add a change note for staff to policy_source/changes.yaml (--summary), "
+                                             "or record which change the newest note, written by hand, describes")
+    note.add_argument("--summary", metavar="TEXT", help="what the change means for staff, in plain words")
     commands.add_parser("names", help="record the question keys, answer values and ids the rules publish in "
                                       "policy_source/published.yaml (append-only)")
     rules = commands.add_parser("rules", help="compile the rules to JSON for the command-line wizard")

@@ -85,12 +85,17 @@ def record_names() -> int:
     return 0
 
 
-def record_note() -> int:
-    """After writing a change note, record which version of the wording and rules it describes."""
+def record_note(summary: str | None = None) -> int:
+    """Add a change note with `summary` (today's date), or record which version of the wording and
+    rules the newest note, written by hand, describes."""
+    import datetime
+
+    from sitegen.source.change_notes import add_note
     from sitegen.source.change_notes import record_note as record
 
     try:
-        note = record(SOURCE_DIR)
+        note = add_note(SOURCE_DIR, summary, datetime.date.today().isoformat()) if summary is not None \
+            else record(SOURCE_DIR)
     except ValueError as error:
         print(f"error: policy_source/changes.yaml: {error}", file=sys.stderr)
         return 2
@@ -340,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return compile_rules(args.output)
     if args.command == "note":
-        return record_note()
+        return record_note(args.summary)
     if args.command == "names":
         return record_names()
     if args.command == "impact":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -71,11 +73,17 @@ def test_review_records_the_new_wording_and_clears_the_check(copy_project) -> No
     assert unexplained.returncode == 1
     assert "policy_source/changes.yaml:1: the policy's wording or the wizard's rules changed, but no change " \
            "note says what the change means for staff" in unexplained.stderr
-    assert "Fix: add a note at the top of 'changes:'" in unexplained.stderr and "build.py note" in unexplained.stderr
-    write_note(project, "Posts are described as usually permanent, not always.")
+    # The fix is a command to run, with the editor's words in place of the capitals.
+    command = next(line.strip() for line in unexplained.stderr.splitlines() if "python3 build.py note" in line)
+    assert command == 'python3 build.py note --summary "WHAT CHANGED FOR STAFF"'
+    summary = "Posts are described as usually permanent, not always."
+    done = subprocess.run(shlex.split(command.replace("WHAT CHANGED FOR STAFF", summary)), cwd=project,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert run(project, "check").returncode == 0
     notes = (project / "policy_source" / "changes.yaml").read_text(encoding="utf-8")
-    assert "usually permanent, not always.\n    sources: " in notes
+    assert f"changes:\n  - date: \"{datetime.date.today().isoformat()}\"\n    summary: >-\n      {summary}\n" \
+           "    sources: " in notes
 
 
 def test_note_refuses_to_move_an_older_note_to_a_new_change(copy_project) -> None:

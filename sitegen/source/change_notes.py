@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +78,8 @@ def missing_note(source_dir: Path, notes: list[ChangeNote]) -> list[SourceProble
                               "describes", "run: python3 build.py note")]
     return [SourceProblem(path, 1, "the policy's wording or the wizard's rules changed, but no change note says "
                           "what the change means for staff",
-                          "add a note at the top of 'changes:' (date, and a summary in plain words for staff), "
-                          "then run: python3 build.py note")]
+                          "say it in plain words for staff, in place of the capitals, and run:\n"
+                          '      python3 build.py note --summary "WHAT CHANGED FOR STAFF"')]
 
 
 def record_note(source_dir: Path) -> ChangeNote:
@@ -103,3 +104,22 @@ def record_note(source_dir: Path) -> ChangeNote:
     path.write_text("".join(lines), encoding="utf-8")
     newest.sources = current_fingerprint(source_dir)
     return newest
+
+
+def add_note(source_dir: Path, summary: str, date: str) -> ChangeNote:
+    """`build.py note --summary`: a new note at the top of changes.yaml, recording the change it describes."""
+    text = " ".join(summary.split())
+    if not text:
+        raise ValueError("the summary is empty: say in plain words what the change means for staff")
+    path = source_dir / NOTES_FILE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "changes:"), None)
+    if start is None:
+        raise ValueError("changes.yaml has no 'changes:' list")
+    wrapped = textwrap.wrap(text, width=96, break_long_words=False, break_on_hyphens=False)
+    fingerprint = current_fingerprint(source_dir)
+    entry = [f'  - date: "{date}"\n', "    summary: >-\n", *(f"      {line}\n" for line in wrapped),
+             f"    sources: {fingerprint}\n"]
+    lines[start + 1:start + 1] = entry
+    path.write_text("".join(lines), encoding="utf-8")
+    return ChangeNote(date, text, fingerprint, start + 2)
