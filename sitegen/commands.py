@@ -118,9 +118,33 @@ def impact_report(base: str | None, as_json_object: bool, sources: Path | None =
         print(f"error: {error}", file=sys.stderr)
         return 2
     site_url = os.environ.get("SITE_URL", "")
-    print(json.dumps(impact.as_json(result, site_url), indent=1) if as_json_object
-          else impact.as_markdown(result, base_name, site_url))
+    pages, unavailable = _pages_that_change(ref, sources or SOURCE_DIR)
+    if as_json_object:
+        print(json.dumps({**impact.as_json(result, site_url), "changed_pages": pages}, indent=1))
+        return 0
+    print(impact.as_markdown(result, base_name, site_url))
+    print("\n### Pages whose content changes\n")
+    print(unavailable or "\n".join(f"- `{page}`" for page in pages) or "None.")
     return 0
+
+
+def _pages_that_change(ref: str, changed: Path) -> tuple[list[str], str]:
+    """The site's generated pages (as paths, e.g. `policy/`) whose text differs between the sources at
+    `ref` and the `changed` folder, or why that cannot be told."""
+    from sitegen.pages.render import render_pages
+    from sitegen.publishing.git_sources import tree_at
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="policy-pages-") as scratch:
+            base_dir = Path(scratch) / "policy_source"
+            tree_at(subprocess.run(["git", "-C", str(ROOT), "rev-parse", ref], capture_output=True, text=True,
+                                   check=True).stdout.strip(), base_dir, ROOT)
+            before = render_pages(load_sources(base_dir, allow_unreviewed=True, lenient=True))
+        after = render_pages(load_sources(changed, allow_unreviewed=True, lenient=True))
+    except (SourceError, OSError, subprocess.CalledProcessError, ValueError, KeyError) as error:
+        return [], f"The pages could not be compared: {str(error).splitlines()[0]}"
+    paths = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    return [name.removesuffix(".md") + "/" for name in paths], ""
 
 
 def compile_rules(output: Path) -> int:

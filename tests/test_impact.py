@@ -80,12 +80,14 @@ def test_a_verdict_change_and_a_removed_obligation_are_reported(repo: Path, comb
     assert removed["removed"] > 0 and removed["added"] == 0
     assert "consult-before-new-tool" not in obligations  # it still applies; only its verdict changed
     assert {"verdict_changes", "obligation_changes", "note_changes", "question_changes"} <= report.keys()
+    assert "rules/" in report["changed_pages"] and "glossary/" not in report["changed_pages"]
     done = impact(repo, "--base", "HEAD~1")
     assert done.returncode == 0, done.stderr
     markdown = done.stdout
     assert "situations now get Allowed instead of Approval required" in markdown
     assert "`departmental-procedures` no longer applies in" in markdown
     assert "](wizard/#capacity=business&" in markdown  # example situations as wizard links
+    assert "- `rules/`" in markdown.split("### Pages whose content changes")[1]
 
 
 RELAXED = '    when: {capacity: business, new_tool: ["yes", unsure]}\n'

@@ -16,3 +16,15 @@ def source_files_at(commit: str, names: tuple[str, ...], root: Path = ROOT) -> d
         if shown.returncode == 0:
             files[name] = shown.stdout
     return files
+
+
+def tree_at(commit: str, destination: Path, root: Path = ROOT) -> None:
+    """Write every file of policy_source/ as it was at a commit into `destination` (its policy_source/)."""
+    listed = subprocess.run(["git", "-C", str(root), "ls-tree", "-r", "--name-only", commit, "--", "policy_source/"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    for name in listed:
+        content = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{name}"], capture_output=True,
+                                 check=True).stdout
+        target = destination / Path(name).relative_to("policy_source")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
