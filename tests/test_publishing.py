@@ -75,6 +75,17 @@ def test_the_impact_report_comes_from_the_base_branchs_code() -> None:
                                     ["jobs"]["test"]["steps"])
 
 
+def test_a_pull_request_gets_a_site_preview_and_a_checklist() -> None:
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["test"]["steps"]
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["if"] == "github.event_name == 'pull_request'" and upload["with"]["path"] == "site"
+    built = next(i for i, step in enumerate(steps) if step.get("run") == "python3 build.py build")
+    assert built < steps.index(upload) and steps[built]["if"] == upload["if"]
+    template = (ROOT / ".github" / "pull_request_template.md").read_text()
+    assert template.count("- [ ]") >= 5 and "python3 build.py check" in template and "impact" in template
+    assert "Updating the policy" in template
+
+
 def test_only_the_deploy_job_may_publish_and_every_action_is_pinned() -> None:
     """Pages rights only where no project code runs; actions by full commit SHA; no token left behind."""
     text = WORKFLOW.read_text()
