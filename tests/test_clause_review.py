@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import shlex
 import subprocess
 import sys
@@ -105,3 +106,23 @@ def test_review_of_an_unknown_clause_is_an_error(copy_project) -> None:
     result = run(copy_project(), "review", "no-such-clause")
     assert result.returncode == 2
     assert "Unknown clause id 'no-such-clause'" in result.stderr
+
+
+def test_check_lists_the_problems_of_every_stage_at_once(copy_project) -> None:
+    """A wrong situation no longer hides that the wording changed without a note: both are listed."""
+    project = copy_project()
+    source = project / "policy_source"
+    scenario = sorted((source / "scenarios").glob("*.yaml"))[0]
+    text = scenario.read_text(encoding="utf-8")
+    verdict = re.search(r"^  verdict: (\S+)$", text, re.M)
+    other = "allowed" if verdict[1] != "allowed" else "not-allowed"
+    scenario.write_text(text[:verdict.start(1)] + other + text[verdict.end(1):], encoding="utf-8")
+    policy = source / "policy.md"
+    lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
+    clause = next(i for i, line in enumerate(lines) if re.search(r"\. \{#[a-z0-9-]+\}$", line.strip()))
+    lines[clause] = re.sub(r"\. (\{#[a-z0-9-]+\})$", r", amended. \1", lines[clause].rstrip()) + "\n"
+    policy.write_text("".join(lines), encoding="utf-8")
+    result = run(project, "check")
+    assert result.returncode == 1
+    assert f"policy_source/scenarios/{scenario.name}:" in result.stderr
+    assert "policy_source/changes.yaml:" in result.stderr and "no change note" in result.stderr

@@ -63,24 +63,26 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
         staff_words = load_staff_words(source_dir / "staff_words.yaml", policy, problems)
         searches = load_searches(source_dir / "searches.yaml", policy, problems)
         rules_path = source_dir / "rules.yaml"
+        before_rules = len(problems)
         rules = load_rules(rules_path, policy, problems, lenient=lenient)
+        rules_ok = len(problems) == before_rules  # an engine can be built from them
         if published and not lenient:
             problems += check_published(source_dir, rules.data, rules_path)
     except SourceError as error:
         raise SourceError(problems + error.problems) from None
-    raise_if_any(problems)
-    situations = [] if lenient else load_situations(source_dir, rules.data, problems)
-    raise_if_any(problems)
-    if not lenient:
-        raise_if_any(reachability_problems(rules, rules_path) + limit_problems(rules.data, situations, rules_path))
+    # Every later stage that can run does, so one `check` lists every problem at once.
+    situations: list[Situation] = []
+    if not lenient and rules_ok:
+        situation_problems: list[SourceProblem] = []
+        situations = load_situations(source_dir, rules.data, situation_problems)
+        problems += situation_problems + reachability_problems(rules, rules_path)
+        if not situation_problems:
+            problems += limit_problems(rules.data, situations, rules_path)
     stale = fingerprint_problems(rules.citations, policy, rules_path)
     notes: list[ChangeNote] = []
     if not lenient:
-        notes_problems: list[SourceProblem] = []
-        notes = load_notes(source_dir, notes_problems)
-        raise_if_any(notes_problems)
+        notes = load_notes(source_dir, problems)
         stale += missing_note(source_dir, notes)
-    if not allow_unreviewed:
-        raise_if_any(stale)
+    raise_if_any(problems + ([] if allow_unreviewed else stale))
     rules.data["source_digest"] = source_digest(source_dir)
     return Sources(policy, glossary, related, rules, situations, staff_words, searches, notes, warnings=stale)
