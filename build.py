@@ -7,6 +7,7 @@
     python3 build.py check            validate policy_source/ and report problems with file and line
     python3 build.py review CLAUSE    after re-reading the rules that cite a changed clause, record it
     python3 build.py note --summary "WHAT CHANGED FOR STAFF"   add the change note staff will read
+    python3 build.py approve --by "WHO APPROVED IT" --date "YYYY-MM-DD"   record an approved wording
     python3 build.py impact           what the changed sources do to the wizard's answers, against main
     python3 build.py bench            measure speed against the targets (see bench/run.py)
     python3 build.py screenshots      remake the README's screenshots from a fresh build
@@ -42,6 +43,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     review = commands.add_parser("review", help="record that the rules citing a clause were re-read against "
                                                 "its current wording")
     review.add_argument("clause_id", help="the clause id, e.g. personal-use-third-party")
+    approve = commands.add_parser("approve", help="record that policy.md's current wording was approved: it becomes "
+                                                   "the version every page shows, and the wording check's baseline")
+    approve.add_argument("--by", required=True, metavar="WHO", help='who approved it, e.g. "SMT"')
+    approve.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="when it was approved")
     note = commands.add_parser("note", help="add a change note for staff to policy_source/changes.yaml (--summary), "
                                              "or record which change the newest note, written by hand, describes")
     note.add_argument("--summary", metavar="TEXT", help="what the change means for staff, in plain words")

@@ -85,6 +85,25 @@ def record_names() -> int:
     return 0
 
 
+def approve(approved_by: str, date: str) -> int:
+    """Record that policy.md's wording, as it is now, was approved by `approved_by` on `date`."""
+    from sitegen.source.approvals import record_approval
+    from sitegen.source.policy_text import parse_policy
+
+    try:
+        approval = record_approval(SOURCE_DIR, parse_policy(SOURCE_DIR / "policy.md"), approved_by, date)
+    except SourceError as error:
+        print(f"error: policy_source/policy.md has problems, so its wording cannot be recorded:\n{error}",
+              file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"error: {error} (the date is written YYYY-MM-DD, e.g. 2027-01-15)", file=sys.stderr)
+        return 2
+    print(f"Recorded version {approval.version}, approved by {approval.approved_by} on {approval.date}, in "
+          f"policy_source/approvals.yaml, with its wording in policy_source/{approval.text_path}.")
+    return 0
+
+
 def record_note(summary: str | None = None) -> int:
     """Add a change note with `summary` (today's date), or record which version of the wording and
     rules the newest note, written by hand, describes."""
@@ -368,6 +387,8 @@ def run(args: argparse.Namespace) -> int:
         return review(args.clause_id)
     if args.command == "rules":
         return compile_rules(args.output)
+    if args.command == "approve":
+        return approve(args.by, args.date)
     if args.command == "note":
         return record_note(args.summary)
     if args.command == "names":

@@ -18,8 +18,16 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def change_wording(project: Path) -> None:
+    """An approved amendment, as the team makes it: the new wording, and the approval recorded."""
     policy = project / "policy_source" / "policy.md"
     policy.write_text(policy.read_text(encoding="utf-8").replace(*CHANGED), encoding="utf-8")
+    approved = run(project, "approve", "--by", "SMT", "--date", "2026-03-01")
+    assert approved.returncode == 0, approved.stderr
+
+
+def line_of(project: Path, text: str) -> int:
+    lines = (project / "policy_source" / "policy.md").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
 
 
 def write_note(project: Path, summary: str, date: str = "2026-03-02") -> None:
@@ -38,8 +46,8 @@ def test_a_changed_clause_names_every_rule_that_cites_it(copy_project) -> None:
     change_wording(project)
     result = run(project, "check")
     assert result.returncode == 1
-    assert "the wording of clause 'caution-permanent' (policy.md:67) changed since these rules " \
-           "were reviewed: obligation 'submissions-permanent'" in result.stderr
+    assert f"the wording of clause 'caution-permanent' (policy.md:{line_of(project, CHANGED[1])}) changed since " \
+           "these rules were reviewed: obligation 'submissions-permanent'" in result.stderr
     assert "python3 build.py review caution-permanent" in result.stderr
     assert run(project, "build").returncode == 1
 

@@ -31,7 +31,7 @@ def test_the_readme_is_at_most_250_lines_and_shows_both_screenshots() -> None:
 
 
 @pytest.mark.browser
-def test_the_screenshot_script_photographs_the_built_site(site_dir: Path, tmp_path: Path) -> None:
-    made = screenshots.take(site_dir, load_sources(allow_unreviewed=True), tmp_path)
+def test_the_screenshot_script_photographs_the_built_site(browser, site_dir: Path, tmp_path: Path) -> None:
+    made = screenshots.take(site_dir, load_sources(allow_unreviewed=True), tmp_path, browser)
     assert [path.name for path in made] == ["wizard-result.png", "policy-page.png"]
     assert all(png_size(path) == (1366, 800) for path in made)

@@ -6,11 +6,12 @@ import hashlib
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-MODULE = Path(__file__).resolve().parent.parent / "sitegen" / "snapshot-delta.mjs"
+from sitegen.engine_assets.browser_assets import SNAPSHOT_CODE
+
+MODULE = SNAPSHOT_CODE[1]  # sitegen/engine_assets/snapshot-delta.mjs
 
 
 def run_in_node(script: str) -> str:

@@ -98,4 +98,4 @@ def test_a_new_name_must_be_recorded_and_the_fix_is_a_command(sources_copy: Path
     record.write_text(record.read_text(encoding="utf-8").replace(f"  - {first}\n", ""), encoding="utf-8")
     problems = _problems(sources_copy)
     assert "not yet recorded as published" in problems and first in problems
-    assert "run: python3 build.py names" in problems
+    assert "run:\n      python3 build.py names" in problems

@@ -8,10 +8,14 @@ in the system Chromium.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from sitegen.setup_env import find_chromium
 from sitegen.source.sources import Sources
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "screenshots"
@@ -25,20 +29,33 @@ def example_answers(sources: Sources) -> dict[str, str]:
     return chosen.answers
 
 
-def take(site_dir: Path, sources: Sources, folder: Path = FOLDER) -> list[Path]:
-    """Serve `site_dir`, photograph the wizard's result and the policy page into `folder`."""
-    from playwright.sync_api import expect, sync_playwright
+def take(site_dir: Path, sources: Sources, folder: Path = FOLDER, browser: Browser | None = None) -> list[Path]:
+    """Serve `site_dir`, photograph the wizard's result and the policy page into `folder`. With no
+    `browser` given, the system Chromium is started (and stopped) here."""
+    from playwright.sync_api import sync_playwright
 
-    from tests.site_server import serve
-
+    if browser is not None:
+        return _photograph(site_dir, sources, folder, browser)
     chromium = find_chromium()
     if chromium is None:
         raise FileNotFoundError("Chromium is needed for the screenshots: apt-get install -y chromium, "
                                 "or set CHROMIUM_PATH")
+    with sync_playwright() as playwright:
+        started = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            return _photograph(site_dir, sources, folder, started)
+        finally:
+            started.close()
+
+
+def _photograph(site_dir: Path, sources: Sources, folder: Path, browser: Browser) -> list[Path]:
+    from playwright.sync_api import expect
+
+    from tests.site_server import serve
+
     folder.mkdir(parents=True, exist_ok=True)
     made = [folder / "wizard-result.png", folder / "policy-page.png"]
-    with serve(site_dir) as (_, url), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    with serve(site_dir) as (_, url):
         page = browser.new_page(viewport=SIZE)
         page.goto(f"{url}wizard/#{urlencode(example_answers(sources))}")
         result = page.locator("#wizard-result[data-verdict]")
@@ -52,5 +69,5 @@ def take(site_dir: Path, sources: Sources, folder: Path = FOLDER) -> list[Path]:
         page.goto(f"{url}policy/")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=made[1])
-        browser.close()
+        page.close()
     return made

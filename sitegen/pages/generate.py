@@ -33,6 +33,8 @@ PAGES = ROOT / "build" / "pages"  # mkdocs.yml's docs_dir
 STYLESHEETS = ("site.css", "wizard.css", "self-check.css")
 STYLESHEET = "assets/stylesheets/policy-site.css"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.S)
+# Words a hand-written page may use for the version in force (policy_source/approvals.yaml).
+APPROVAL_WORDS = ("POLICY_APPROVED_BY", "POLICY_APPROVAL_DATE", "POLICY_VERSION")
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,11 @@ class Generated:
     archive: bytes  # the engine zip, which the snapshot is made from
     folders: dict[str, str]  # {"pyodide": "pyodide/314.0.7/", "engine": "assets/wizard/<hash>/"}
     integrity: str  # the `wizard-integrity` meta's content
+    copyright: str  # every page's footer: who approved the version in force, and when
 
     def environment(self) -> dict[str, str]:
         return {"WIZARD_PYODIDE_DIR": self.folders["pyodide"], "WIZARD_ENGINE_DIR": self.folders["engine"],
-                "WIZARD_INTEGRITY": self.integrity}
+                "WIZARD_INTEGRITY": self.integrity, "POLICY_COPYRIGHT": self.copyright}
 
 
 def with_page_meta(markdown: str, meta: dict[str, str], glossary: str) -> str:
@@ -70,8 +73,13 @@ def _pages(sources: Sources) -> dict[str, bytes | Path]:
                                          f"delete docs/{name} and edit policy_source/ instead") for name in clashes])
     policy = sources.policy
     glossary = abbreviations(sources)
+    approval = {"POLICY_APPROVED_BY": policy.meta["approved_by"], "POLICY_APPROVAL_DATE": policy.approval_date_text,
+                "POLICY_VERSION": str(policy.meta["version"])}
     for name in sorted([n for n in files if n.endswith(".md")] + list(generated)):
         text = generated.get(name) or files[name].read_text(encoding="utf-8")
+        if name not in generated:
+            for word in APPROVAL_WORDS:
+                text = text.replace(word, approval[word])
         meta = {"policy_version": str(policy.meta["version"]), "policy_approved": policy.approval_date_text}
         updated = last_updated(page_sources(name))
         if updated:
@@ -140,4 +148,7 @@ def generate(sources: Sources, out_dir: Path = PAGES, preview: bool = False) -> 
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return Generated(archive, folders, "" if preview else browser_assets.engine_integrity(archive))
+    policy = sources.policy
+    copyright = (f"City of Hamilton. The policy text is published as approved by {policy.meta['approved_by']} "
+                 f"on {policy.approval_date_text}.")
+    return Generated(archive, folders, "" if preview else browser_assets.engine_integrity(archive), copyright)

@@ -75,7 +75,7 @@ def missing_note(source_dir: Path, notes: list[ChangeNote]) -> list[SourceProble
         return []
     if notes and notes[0].sources is None:
         return [SourceProblem(path, notes[0].line, "the newest change note does not yet record the change it "
-                              "describes", "run: python3 build.py note")]
+                              "describes", "run:\n      python3 build.py note")]
     return [SourceProblem(path, 1, "the policy's wording or the wizard's rules changed, but no change note says "
                           "what the change means for staff",
                           "say it in plain words for staff, in place of the capitals, and run:\n"

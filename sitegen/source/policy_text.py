@@ -24,7 +24,8 @@ ID_AT_END = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ITEM = re.compile(r"^( *)- (.*)$")
 HEADING = re.compile(r"^(#{2,3}) (.*)$")
-META_FIELDS = ("title", "developed_by", "approved_by", "approval_date", "version")
+# Who approved it, when and the version are in approvals.yaml (older copies kept them here too).
+META_FIELDS = ("title", "developed_by")
 
 
 @dataclass

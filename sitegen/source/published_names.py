@@ -48,7 +48,7 @@ def check_published(source_dir: Path, rules: dict[str, Any], rules_path: Path) -
     if not path.exists():
         return [SourceProblem(path, 1, "the record of published names is missing",
                               "restore it from git (git checkout -- policy_source/published.yaml), "
-                              "or if this is a new project run: python3 build.py names")]
+                              "or if this is a new project run:\n      python3 build.py names")]
     record = load_yaml(path)
     current = names_in_rules(rules)
     if not isinstance(record, LineDict):
@@ -85,7 +85,7 @@ def check_published(source_dir: Path, rules: dict[str, Any], rules_path: Path) -
         problems.append(SourceProblem(path, 1, f"rules.yaml has names not yet recorded as published: "
                                       f"{', '.join(unrecorded)}",
                                       "check they are spelled as you want them for good (they can never be "
-                                      "renamed once published), then run: python3 build.py names"))
+                                      "renamed once published), then run:\n      python3 build.py names"))
     return problems
 
 

@@ -42,7 +42,7 @@ def fingerprint_problems(citations: list[Citation], policy: Policy, path: Path) 
                    f"rules were reviewed: {names}")
         problems.append(SourceProblem(path, rules[0].line, problem,
                                       f"re-read them against the clause, update them if the meaning changed, then "
-                                      f"run: python3 build.py review {clause_id}"))
+                                      f"run:\n      python3 build.py review {clause_id}"))
     return problems
 
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.source.approvals import (
+    APPROVALS_FILE,
+    APPROVE_COMMAND,
+    Approval,
+    load_approvals,
+    wording_problems,
+)
 from sitegen.source.change_notes import ChangeNote, load_notes, missing_note
 from sitegen.source.digest import source_digest
 from sitegen.source.errors import SourceError, SourceProblem, raise_if_any
@@ -38,6 +45,7 @@ class Sources:
     situations: list[Situation] = field(default_factory=list)
     staff_words: list[StaffWords] = field(default_factory=list)
     searches: list[ExpectedSearch] = field(default_factory=list)  # searches.yaml, checked by `check`
+    approvals: list[Approval] = field(default_factory=list)  # approvals.yaml, newest first
     notes: list[ChangeNote] = field(default_factory=list)  # changes.yaml, newest first
     warnings: list[SourceProblem] = field(default_factory=list)
 
@@ -46,14 +54,26 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
                  published: bool = True) -> Sources:
     """Read and validate every source file; raise SourceError naming each problem's file and line.
 
-    With `allow_unreviewed`, rules whose clause wording changed since review, and a change to the
-    wording or rules that has no change note yet, are warnings, not errors (previews, the CLI).
+    With `allow_unreviewed`, wording not yet recorded as approved, rules whose clause wording changed
+    since review, and a change to the wording or rules that has no change note yet, are warnings,
+    not errors (previews, the CLI).
     `published=False` skips the record of published names (`build.py names`, which updates it).
     `lenient` reads an older version from git for comparison (`build.py impact`): fields added to the
     format since are given their old meaning, and rules that can never apply are not an error there.
     """
     problems: list[SourceProblem] = []
     policy = parse_policy(source_dir / "policy.md")
+    approvals = load_approvals(source_dir, problems)
+    unapproved: list[SourceProblem] = []  # like unreviewed rules: warnings only in previews
+    if approvals:  # the version in force: what every page shows
+        newest = approvals[0]
+        policy.meta.update(approved_by=newest.approved_by, approval_date=newest.date, version=newest.version)
+        if not lenient:
+            unapproved = wording_problems(policy, newest, source_dir)
+    elif not all(policy.meta.get(name) for name in ("approved_by", "approval_date", "version")):
+        problems.append(SourceProblem(source_dir / APPROVALS_FILE, 1, "no approved version of the policy is recorded",
+                                      f"record the approval of the policy's wording:\n      {APPROVE_COMMAND}"))
+        raise_if_any(problems)
     try:
         if not lenient:
             for path in sorted(source_dir.rglob("*.yaml")):
@@ -78,11 +98,12 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
         problems += situation_problems + reachability_problems(rules, rules_path)
         if not situation_problems:
             problems += limit_problems(rules.data, situations, rules_path)
-    stale = fingerprint_problems(rules.citations, policy, rules_path)
+    stale = unapproved + fingerprint_problems(rules.citations, policy, rules_path)
     notes: list[ChangeNote] = []
     if not lenient:
         notes = load_notes(source_dir, problems)
         stale += missing_note(source_dir, notes)
     raise_if_any(problems + ([] if allow_unreviewed else stale))
     rules.data["source_digest"] = source_digest(source_dir)
-    return Sources(policy, glossary, related, rules, situations, staff_words, searches, notes, warnings=stale)
+    return Sources(policy, glossary, related, rules, situations, staff_words, searches, approvals, notes,
+                   warnings=stale)
