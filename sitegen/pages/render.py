@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,23 @@ def _environment() -> jinja2.Environment:
 _LAST: list = []  # [sources, pages] of the last call: `check` and the build render the same sources once
 
 
+def by_version(changes: list, sources: Sources) -> list[tuple[dict[str, str], list]]:
+    """The changes grouped under the approved version in force when each was made, newest first:
+    ({version, approved_by, date, date_text}, changes)."""
+    versions = [{"version": a.version, "approved_by": a.approved_by, "date": a.date,
+                 "date_text": f"{dt.date.fromisoformat(a.date):%B} {dt.date.fromisoformat(a.date).day}, "
+                              f"{dt.date.fromisoformat(a.date).year}"} for a in sources.approvals]
+    if not versions:
+        meta = sources.policy.meta
+        versions = [{"version": str(meta["version"]), "approved_by": meta["approved_by"], "date": meta["approval_date"],
+                     "date_text": sources.policy.approval_date_text}]
+    groups: list[tuple[dict[str, str], list]] = [(version, []) for version in versions]
+    for change in changes:  # newest first: each under the newest version approved on or before its date
+        index = next((i for i, v in enumerate(versions) if v["date"] <= change.date), len(versions) - 1)
+        groups[index][1].append(change)
+    return [(version, grouped) for version, grouped in groups if grouped or version is versions[0]]
+
+
 def render_pages(sources: Sources) -> dict[str, str]:
     """Markdown text of every generated page, keyed by its path in the site."""
     if _LAST and _LAST[0] is sources:
@@ -103,7 +121,8 @@ def render_pages(sources: Sources) -> dict[str, str]:
                "examples": examples, "self_check": quiz,
                "question": next(q for q in rules["questions"] if q["key"] == first_key)}
     unavailable = history_unavailable()
-    context.update(unavailable=unavailable, changes=[] if unavailable else policy_history(notes=sources.notes))
+    changes = [] if unavailable else policy_history(notes=sources.notes)
+    context.update(unavailable=unavailable, changes=changes, versions=by_version(changes, sources))
     pages = {path: env.get_template(name).render(**context) for path, (name, _) in GENERATED_PAGES.items()}
     _LAST[:] = [sources, pages]
     return pages

@@ -81,7 +81,11 @@ def check_published(source_dir: Path, rules: dict[str, Any], rules_path: Path) -
         f"{key}={value}" for key, values in current["questions"].items() if key in questions
         for value in values if value not in [str(v) for v in questions[key] or []]] + [
         name for kind in KINDS for name in current[kind] if name not in [str(n) for n in record.get(kind) or []]]
-    if unrecorded:
+    if unrecorded and problems:  # a published name went missing: the new one may be that name, renamed
+        problems.append(SourceProblem(path, 1, f"rules.yaml has names not yet published: {', '.join(unrecorded)}",
+                                      "first put back the published names listed above; if these are new names "
+                                      "as well, `check` then says how to record them"))
+    elif unrecorded:
         problems.append(SourceProblem(path, 1, f"rules.yaml has names not yet recorded as published: "
                                       f"{', '.join(unrecorded)}",
                                       "check they are spelled as you want them for good (they can never be "

@@ -1,0 +1,95 @@
+"""Changes made as the communications team makes them, in a throw-away copy of the project: each is
+finished with only the commands `check` prints (words in capitals replaced by the editor's own)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from sitegen.source.sources import load_sources
+from tests.html_text import article_text
+from tests.test_publishing import as_repository, git
+
+TODAY = datetime.date.today().isoformat()
+EDITOR_WORDS = {"WHO APPROVED IT": "SMT", "YYYY-MM-DD": TODAY,
+                "WHAT CHANGED FOR STAFF": "One sentence of the policy now reads differently."}
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(project / "build.py"), *args], cwd=project,
+                          capture_output=True, text=True)
+
+
+def printed_commands(output: str) -> list[str]:
+    """The fixes that are commands: lines starting `python3 build.py`, in the order printed, once each."""
+    return list(dict.fromkeys(line.strip() for line in output.splitlines()
+                              if line.strip().startswith("python3 build.py")))
+
+
+def finish_with_printed_commands(project: Path, rounds: int = 5) -> list[str]:
+    """Run `check`, then every command it prints, until it passes; the commands run, in order."""
+    ran = []
+    for _ in range(rounds):
+        checked = run(project, "check")
+        if checked.returncode == 0:
+            return ran
+        commands = printed_commands(checked.stderr)
+        assert commands, f"a problem without a command to fix it:\n{checked.stderr}"
+        for command in commands:
+            for placeholder, words in EDITOR_WORDS.items():
+                command = command.replace(placeholder, words)
+            done = subprocess.run(shlex.split(command), cwd=project, capture_output=True, text=True)
+            assert done.returncode == 0, f"{command}\n{done.stderr}"
+            ran.append(command)
+    raise AssertionError(f"check still fails after {rounds} rounds:\n{run(project, 'check').stderr}")
+
+
+def amend_first_cited_sentence(project: Path) -> tuple[str, str]:
+    """Change one word of the first clause that a rule cites; the clause id and its new wording."""
+    sources = load_sources(project / "policy_source", allow_unreviewed=True)
+    cited = {citation.clause for citation in sources.rules.citations}
+    clause = next(c for c in sources.policy.clauses.values() if c.id in cited and " the " in c.text)
+    policy = project / "policy_source" / "policy.md"
+    lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[clause.line - 1] = lines[clause.line - 1].replace(" the ", " the said ", 1)
+    policy.write_text("".join(lines), encoding="utf-8")
+    return clause.id, lines[clause.line - 1]
+
+
+def test_an_approved_amendment_is_finished_with_the_printed_commands(copy_project) -> None:
+    project = as_repository(copy_project())
+    clause, _ = amend_first_cited_sentence(project)
+    ran = finish_with_printed_commands(project)
+    assert f'python3 build.py approve --by "SMT" --date "{TODAY}"' in ran
+    assert f"python3 build.py review {clause}" in ran
+    assert any(command.startswith("python3 build.py note --summary") for command in ran)
+    git(project, "commit", "-q", "-am", "Amend a sentence, as approved")
+    built = run(project, "build")
+    assert built.returncode == 0, built.stderr
+    site = project / "site"
+    date_text = f"{datetime.date.today():%B} {datetime.date.today().day}, {datetime.date.today().year}"
+    assert f"approved by SMT on {date_text}" in article_text((site / "index.html").read_text(encoding="utf-8"))
+    history = (site / "history" / "index.html").read_text(encoding="utf-8")
+    newest, older = history.index(f'id="version-{TODAY}"'), history.index('id="version-')
+    assert newest == older, "the new version comes first"
+    assert re.search(r'<ins><span class="visually-hidden">inserted: </span>said</ins>', history)
+    assert EDITOR_WORDS["WHAT CHANGED FOR STAFF"] in history
+
+
+def test_renaming_a_published_question_key_is_refused_without_a_command(copy_project) -> None:
+    project = copy_project()
+    sources = load_sources(project / "policy_source", allow_unreviewed=True)
+    key = sources.rules.data["questions"][-1]["key"]
+    for path in [project / "policy_source" / "rules.yaml", *(project / "policy_source" / "scenarios").glob("*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"\b{key}\b", f"{key}_renamed", text), encoding="utf-8")
+    checked = run(project, "check")
+    assert checked.returncode == 1
+    assert f"question '{key}' was published" in checked.stderr
+    assert f"did you rename it to '{key}_renamed'?" in checked.stderr and f"put question '{key}' back" in checked.stderr
+    # Nothing printed would record the new name for good.
+    assert "python3 build.py names" not in printed_commands(checked.stderr)
