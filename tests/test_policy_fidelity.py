@@ -17,7 +17,17 @@ from tests.html_text import article_text
 
 SOURCES = load_sources(allow_unreviewed=True)
 NEWEST = SOURCES.approvals[0]
-APPROVED = approved_sentences((SOURCE_DIR / NEWEST.text_path).read_text(encoding="utf-8"))
+APPROVED_TEXT = (SOURCE_DIR / NEWEST.text_path).read_text(encoding="utf-8")
+APPROVED = approved_sentences(APPROVED_TEXT)
+HEADINGS = {SOURCES.policy.meta["title"].casefold()} | {
+    block.text.casefold() for block in SOURCES.policy.blocks if block.kind == "heading"}
+
+
+def seed_sentences() -> list[tuple[int, str, bool]]:
+    """(line, sentence as approved, whether it is a heading) for every sentence of the approved text:
+    headings may differ in case on the site (the original sets them in capitals)."""
+    return [(line, sentence, sentence.casefold() in HEADINGS)
+            for line, sentence in approved_sentences(APPROVED_TEXT, keep_case=True)]
 
 
 @pytest.fixture(scope="module")

@@ -65,18 +65,18 @@ def load_approvals(source_dir: Path, problems: list[SourceProblem]) -> list[Appr
     return found
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.casefold() for s in SENTENCE_END.split(" ".join(text.split())) if s]
+def _sentences(text: str, keep_case: bool = False) -> list[str]:
+    return [s if keep_case else s.casefold() for s in SENTENCE_END.split(" ".join(text.split())) if s]
 
 
-def approved_sentences(text: str) -> list[tuple[int, str]]:
+def approved_sentences(text: str, keep_case: bool = False) -> list[tuple[int, str]]:
     """(line, sentence) of an approved text, without its header lines; compared case-insensitively
-    (the original sets headings in capitals, the site in title case)."""
+    (the original sets headings in capitals, the site in title case) unless `keep_case`."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = BULLET.sub("", line.strip())
         if line and not HEADER_LINE.match(line):
-            found += [(number, sentence) for sentence in _sentences(line)]
+            found += [(number, sentence) for sentence in _sentences(line, keep_case)]
     return found
 
 
