@@ -47,6 +47,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                                    "the version every page shows, and the wording check's baseline")
     approve.add_argument("--by", required=True, metavar="WHO", help='who approved it, e.g. "SMT"')
     approve.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="when it was approved")
+    withdraw = commands.add_parser("withdraw", help="record that a clause, removed from policy.md, is withdrawn: "
+                                                     "its address keeps a note saying so, and its id is never reused")
+    withdraw.add_argument("clause_id", help="the removed clause's id")
+    withdraw.add_argument("--reason", required=True, metavar="WHY", help="why it was removed, in plain words")
+    withdraw.add_argument("--replaced-by", metavar="CLAUSE_ID", help="the clause that now says it, if any")
     note = commands.add_parser("note", help="add a change note for staff to policy_source/changes.yaml (--summary), "
                                              "or record which change the newest note, written by hand, describes")
     note.add_argument("--summary", metavar="TEXT", help="what the change means for staff, in plain words")

@@ -80,7 +80,7 @@ def record_names() -> int:
     sources = _load(allow_unreviewed=True, published=False)
     if sources is None:
         return 1
-    added = record(SOURCE_DIR, sources.rules.data)
+    added = record(SOURCE_DIR, sources.rules.data, list(sources.policy.clauses))
     print(f"Recorded as published: {', '.join(added)}." if added else "Every name is already recorded.")
     return 0
 
@@ -101,6 +101,21 @@ def approve(approved_by: str, date: str) -> int:
         return 2
     print(f"Recorded version {approval.version}, approved by {approval.approved_by} on {approval.date}, in "
           f"policy_source/approvals.yaml, with its wording in policy_source/{approval.text_path}.")
+    return 0
+
+
+def withdraw(clause_id: str, reason: str, replaced_by: str | None) -> int:
+    """Record that a clause removed from policy.md is withdrawn (policy_source/withdrawn.yaml)."""
+    from sitegen.source.policy_text import parse_policy
+    from sitegen.source.withdrawn import record_withdrawal
+
+    try:
+        record_withdrawal(SOURCE_DIR, parse_policy(SOURCE_DIR / "policy.md"), clause_id, reason, replaced_by)
+    except (SourceError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Recorded clause {clause_id!r} as withdrawn in policy_source/withdrawn.yaml: policy/#{clause_id} now says "
+          "it was removed.")
     return 0
 
 
@@ -387,6 +402,8 @@ def run(args: argparse.Namespace) -> int:
         return review(args.clause_id)
     if args.command == "rules":
         return compile_rules(args.output)
+    if args.command == "withdraw":
+        return withdraw(args.clause_id, args.reason, args.replaced_by)
     if args.command == "approve":
         return approve(args.by, args.date)
     if args.command == "note":

@@ -93,3 +93,36 @@ def test_renaming_a_published_question_key_is_refused_without_a_command(copy_pro
     assert f"did you rename it to '{key}_renamed'?" in checked.stderr and f"put question '{key}' back" in checked.stderr
     # Nothing printed would record the new name for good.
     assert "python3 build.py names" not in printed_commands(checked.stderr)
+
+
+def test_a_removed_clause_is_withdrawn_and_its_address_still_answers(copy_project) -> None:
+    project = as_repository(copy_project())
+    sources = load_sources(project / "policy_source", allow_unreviewed=True)
+    used = {c.clause for c in sources.rules.citations} | {t.clause for t in sources.glossary} | {
+        c for d in sources.related for c in d.clauses} | {c for w in sources.staff_words for c in w.clauses} | {
+        s.clause for s in sources.searches}
+    policy = project / "policy_source" / "policy.md"
+    lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
+    clause = next(c for c in sources.policy.clauses.values()
+                  if c.id not in used and lines[c.line - 1].rstrip().endswith(f"{{#{c.id}}}")
+                  and not lines[c.line - 1].startswith("#"))
+    del lines[clause.line - 1]
+    policy.write_text("".join(lines), encoding="utf-8")
+    EDITOR_WORDS["WHY IT WAS REMOVED"] = "It said again what the clause before it says."
+    ran = finish_with_printed_commands(project)
+    assert f'python3 build.py withdraw {clause.id} --reason "{EDITOR_WORDS["WHY IT WAS REMOVED"]}"' in ran
+    # The id can never come back.
+    lines.insert(clause.line - 1, f"A new paragraph under an old address. {{#{clause.id}}}\n")
+    policy.write_text("".join(lines), encoding="utf-8")
+    reused = run(project, "check")
+    assert reused.returncode == 1 and f"clause id '{clause.id}' was withdrawn" in reused.stderr
+    del lines[clause.line - 1]
+    policy.write_text("".join(lines), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "Withdraw a clause")
+    built = run(project, "build")
+    assert built.returncode == 0, built.stderr
+    page = (project / "site" / "policy" / "index.html").read_text(encoding="utf-8")
+    anchor = page[page.index(f'id="{clause.id}"'):]
+    anchor = anchor[:anchor.index("</p>")]
+    assert "taken out of the policy on" in anchor and EDITOR_WORDS["WHY IT WAS REMOVED"] in anchor
+    assert 'href="../history/"' in anchor

@@ -116,6 +116,7 @@ def render_pages(sources: Sources) -> dict[str, str]:
             "verdicts": rules["verdicts"], "policy": rules["policy"]}
     first_key = wizard["graph"]["nodes"][wizard["graph"]["root"]][0]
     context = {"policy": sources.policy, "glossary": sources.glossary, "related": sources.related,
+               "withdrawn": sources.withdrawn,
                "rules": rules, "wizard_data": wizard, "clauses": rules["clauses"],
                "diagram_svg": render_svg(steps), "diagram_words": in_words(steps),
                "examples": examples, "self_check": quiz,

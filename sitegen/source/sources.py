@@ -31,6 +31,7 @@ from sitegen.source.reference_data import (
 from sitegen.source.rules_review import fingerprint_problems, reachability_problems
 from sitegen.source.rules_source import CompiledRules, load_rules
 from sitegen.source.situations import Situation, load_situations
+from sitegen.source.withdrawn import Withdrawn, load_withdrawn
 from sitegen.source.yaml_source import markup_problems
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "policy_source"
@@ -46,6 +47,7 @@ class Sources:
     staff_words: list[StaffWords] = field(default_factory=list)
     searches: list[ExpectedSearch] = field(default_factory=list)  # searches.yaml, checked by `check`
     approvals: list[Approval] = field(default_factory=list)  # approvals.yaml, newest first
+    withdrawn: list[Withdrawn] = field(default_factory=list)  # withdrawn.yaml: clauses taken out
     notes: list[ChangeNote] = field(default_factory=list)  # changes.yaml, newest first
     warnings: list[SourceProblem] = field(default_factory=list)
 
@@ -86,8 +88,10 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
         before_rules = len(problems)
         rules = load_rules(rules_path, policy, problems, lenient=lenient)
         rules_ok = len(problems) == before_rules  # an engine can be built from them
+        withdrawn = [] if lenient else load_withdrawn(source_dir, policy, problems)
         if published and not lenient:
-            problems += check_published(source_dir, rules.data, rules_path)
+            problems += check_published(source_dir, rules.data, rules_path, list(policy.clauses),
+                                        {w.id for w in withdrawn})
     except SourceError as error:
         raise SourceError(problems + error.problems) from None
     # Every later stage that can run does, so one `check` lists every problem at once.
@@ -105,5 +109,5 @@ def load_sources(source_dir: Path = SOURCE_DIR, allow_unreviewed: bool = False, 
         stale += missing_note(source_dir, notes)
     raise_if_any(problems + ([] if allow_unreviewed else stale))
     rules.data["source_digest"] = source_digest(source_dir)
-    return Sources(policy, glossary, related, rules, situations, staff_words, searches, approvals, notes,
-                   warnings=stale)
+    return Sources(policy, glossary, related, rules, situations, staff_words, searches, approvals, withdrawn,
+                   notes, warnings=stale)
