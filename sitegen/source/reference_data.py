@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.source.errors import SourceProblem
+from sitegen.source.errors import SourceProblem, did_you_mean
 from sitegen.source.policy_text import Policy
 from sitegen.source.yaml_source import LineDict, load_yaml
 
@@ -97,7 +97,8 @@ def check_clause(clause_id: str, policy: Policy, path: Path, line: int, what: st
                  problems: list[SourceProblem]) -> None:
     if clause_id not in policy.clauses:
         problems.append(SourceProblem(
-            path, line, f"{what} cites clause '{clause_id}', which is not in {policy.path.name}",
+            path, line, f"{what} cites clause '{clause_id}', which is not in {policy.path.name}"
+            f"{did_you_mean(clause_id, list(policy.clauses))}",
             f"use an id listed on the Clause index page or in {policy.path.name} ({{#...}} at the end of a line)"))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.source.errors import SourceProblem
+from sitegen.source.errors import SourceProblem, did_you_mean
 from sitegen.source.policy_text import Policy
 from sitegen.source.reference_data import check_clause, check_fields, entries, words
 from sitegen.source.yaml_source import LineDict, load_yaml
@@ -108,8 +108,9 @@ class _Checker:
         for key, value in raw.items():
             values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
             if key not in self.values_of:
-                self.problem(line, f"the condition of {what} uses unknown question key {key!r}",
-                             f"use one of: {', '.join(self.values_of)}")
+                asked = [k for k in self.values_of if k not in self.retired]  # never offer a retired question
+                self.problem(line, f"the condition of {what} uses unknown question key {key!r}"
+                             f"{did_you_mean(key, asked)}", f"use one of: {', '.join(asked)}")
                 continue
             if key in self.retired:
                 self.problem(line, f"the condition of {what} uses question {key!r}, which is retired "
@@ -118,7 +119,8 @@ class _Checker:
                 continue
             wrong = [v for v in values if v not in self.values_of[key]]
             if wrong:
-                self.problem(line, f"the condition of {what} uses {wrong[0]!r}, which is not an answer to {key!r}",
+                self.problem(line, f"the condition of {what} uses {wrong[0]!r}, which is not an answer to {key!r}"
+                             f"{did_you_mean(wrong[0], self.values_of[key])}",
                              f"use one of: {', '.join(self.values_of[key])}")
                 continue
             compiled[key] = values
