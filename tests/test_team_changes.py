@@ -67,7 +67,8 @@ def test_an_approved_amendment_is_finished_with_the_printed_commands(copy_projec
     assert f'python3 build.py approve --by "SMT" --date "{TODAY}"' in ran
     assert f"python3 build.py review {clause}" in ran
     assert any(command.startswith("python3 build.py note --summary") for command in ran)
-    git(project, "commit", "-q", "-am", "Amend a sentence, as approved")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Amend a sentence, as approved")
     built = run(project, "build")
     assert built.returncode == 0, built.stderr
     site = project / "site"
@@ -118,7 +119,8 @@ def test_a_removed_clause_is_withdrawn_and_its_address_still_answers(copy_projec
     assert reused.returncode == 1 and f"clause id '{clause.id}' was withdrawn" in reused.stderr
     del lines[clause.line - 1]
     policy.write_text("".join(lines), encoding="utf-8")
-    git(project, "commit", "-q", "-am", "Withdraw a clause")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Withdraw a clause")
     built = run(project, "build")
     assert built.returncode == 0, built.stderr
     page = (project / "site" / "policy" / "index.html").read_text(encoding="utf-8")

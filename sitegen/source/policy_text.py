@@ -178,13 +178,16 @@ def _walk(blocks: list[Block]):
 
 
 def _section_text(blocks: list[Block], start: int) -> str:
-    """A heading's wording plus everything up to the next heading of the same or a higher level."""
+    """What a rule citing a heading depends on: the heading and the headings of its subsections (the
+    section's outline), not the paragraphs under it, which are clauses of their own. So rewording a
+    paragraph asks to re-read only the rules that cite that paragraph."""
     heading = blocks[start]
     parts = [heading.text]
     for block in blocks[start + 1:]:
         if block.kind == "heading" and block.level <= heading.level:
             break
-        parts.append(block.full_text())
+        if block.kind == "heading":
+            parts.append(block.text)
     return " ".join(parts)
 
 
