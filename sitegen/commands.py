@@ -28,8 +28,9 @@ def _mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _load(allow_unreviewed: bool = False, published: bool = True) -> Sources | None:
-    """The validated sources, or None after printing every problem with file, line and fix."""
+def _load(allow_unreviewed: bool = False, published: bool = True, quiet: bool = False) -> Sources | None:
+    """The validated sources, or None after printing every problem with file, line and fix. `quiet`:
+    no warnings (a command about to deal with them)."""
     try:
         sources = load_sources(allow_unreviewed=allow_unreviewed, published=published)
     except SourceError as error:
@@ -37,7 +38,7 @@ def _load(allow_unreviewed: bool = False, published: bool = True) -> Sources | N
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
-    for warning in sources.warnings:
+    for warning in [] if quiet else sources.warnings:
         print(f"  warning: {warning}", file=sys.stderr)
     return sources
 
@@ -196,7 +197,7 @@ def compile_rules(output: Path) -> int:
 
 def review(clause_id: str) -> int:
     """Record that the rules citing `clause_id` were re-read against the clause's current wording."""
-    sources = _load(allow_unreviewed=True)
+    sources = _load(allow_unreviewed=True, quiet=True)  # not a warning to run the review being run
     if sources is None:
         return 1
     if clause_id not in sources.policy.clauses:

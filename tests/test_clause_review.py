@@ -73,6 +73,7 @@ def test_review_records_the_new_wording_and_clears_the_check(copy_project) -> No
     change_wording(project)
     reviewed = run(project, "review", "caution-permanent")
     assert reviewed.returncode == 0, reviewed.stderr
+    assert "review caution-permanent" not in reviewed.stderr, "no warning to run the review being run"
     assert "obligation 'submissions-permanent'" in reviewed.stdout
     after = rules.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -204,3 +205,10 @@ def test_the_diagram_has_every_question_and_verdict_the_graph_reaches(engine: En
     assert svg_tag["role"] == "img" and svg_tag["aria-describedby"] == "interview-diagram-words"
     assert 'id="interview-diagram-words"' in page
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing fetched from anywhere
+
+
+def test_a_reader_closing_the_pipe_is_not_an_error(repo: Path) -> None:
+    """`build.py impact | head`: the report stops quietly, without a traceback."""
+    done = subprocess.run(f"{shlex.quote(sys.executable)} build.py impact --base HEAD | head -1", shell=True,
+                          cwd=repo, capture_output=True, text=True)
+    assert done.stdout.startswith("## ") and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

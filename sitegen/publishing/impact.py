@@ -107,7 +107,7 @@ def rules_at(root: Path, ref: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="policy-impact-") as scratch:
         source_dir = Path(scratch) / "policy_source"
         source_dir.mkdir()
-        for name, content in source_files_at(commit, SOURCE_FILES, root).items():
+        for name, content in source_files_at(commit, (*SOURCE_FILES, "approvals.yaml"), root).items():
             (source_dir / name).write_bytes(content)
         return load_rules_from(source_dir, f"the sources at {ref} ({commit[:10]})")
 

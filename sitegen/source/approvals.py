@@ -40,8 +40,9 @@ class Approval:
         return f"{APPROVED_DIR}/{self.version}.txt"
 
 
-def load_approvals(source_dir: Path, problems: list[SourceProblem]) -> list[Approval]:
-    """The approved versions, newest first (an older copy of the sources may have none)."""
+def load_approvals(source_dir: Path, problems: list[SourceProblem], need_text: bool = True) -> list[Approval]:
+    """The approved versions, newest first (an older copy of the sources may have none). `need_text`:
+    each must have its approved text (not needed to compare the wizard's answers: `impact`)."""
     path = source_dir / APPROVALS_FILE
     if not path.is_file():
         return []
@@ -56,7 +57,7 @@ def load_approvals(source_dir: Path, problems: list[SourceProblem]) -> list[Appr
             problems.append(SourceProblem(path, entry.line_of("date"), f"the date {entry['date']!r} is not a date",
                                           'write it as "YYYY-MM-DD", e.g. "2010-02-25"'))
             continue
-        if not (source_dir / APPROVED_DIR / f"{entry['version']}.txt").is_file():
+        if need_text and not (source_dir / APPROVED_DIR / f"{entry['version']}.txt").is_file():
             problems.append(SourceProblem(path, entry.line_of("version"),
                                           f"{what} has no approved text {APPROVED_DIR}/{entry['version']}.txt",
                                           f"record approvals with:\n      {APPROVE_COMMAND}"))
