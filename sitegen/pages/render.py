@@ -83,7 +83,7 @@ _LAST: list = []  # [sources, pages] of the last call: `check` and the build ren
 
 
 def by_version(changes: list, sources: Sources) -> list[tuple[dict[str, str], list]]:
-    """The changes grouped under the approved version in force when each was made, newest first:
+    """The changes grouped under the approved version in force once each was made, newest first:
     ({version, approved_by, date, date_text}, changes)."""
     versions = [{"version": a.version, "approved_by": a.approved_by, "date": a.date,
                  "date_text": f"{dt.date.fromisoformat(a.date):%B} {dt.date.fromisoformat(a.date).day}, "
@@ -93,8 +93,9 @@ def by_version(changes: list, sources: Sources) -> list[tuple[dict[str, str], li
         versions = [{"version": str(meta["version"]), "approved_by": meta["approved_by"], "date": meta["approval_date"],
                      "date_text": sources.policy.approval_date_text}]
     groups: list[tuple[dict[str, str], list]] = [(version, []) for version in versions]
-    for change in changes:  # newest first: each under the newest version approved on or before its date
-        index = next((i for i, v in enumerate(versions) if v["date"] <= change.date), len(versions) - 1)
+    known = [v["version"] for v in versions]
+    for change in changes:  # each under the version in force once it was made (else the oldest)
+        index = known.index(change.version) if change.version in known else len(versions) - 1
         groups[index][1].append(change)
     return [(version, grouped) for version, grouped in groups if grouped or version is versions[0]]
 

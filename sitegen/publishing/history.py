@@ -6,6 +6,7 @@ A copy without history (a download, or a shallow clone) still builds: the page t
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,23 @@ class Change:
     described: bool = False  # it changed the wording or the rules, which a note should describe
     impact: list[str] = field(default_factory=list)  # rules changes: "42 situations now get X instead of Y"
     impact_unavailable: str = ""  # why the impact of a rules change could not be worked out
+    version: str | None = None  # the approved version in force once this change was made
+
+
+def _version_at(commit: str, root: Path) -> str | None:
+    """The newest approved version recorded at a commit (approvals.yaml; before it existed, the
+    version in policy.md's front matter)."""
+    import yaml
+
+    files = source_files_at(commit, ("approvals.yaml", "policy.md"), root)
+    try:
+        versions = (yaml.safe_load(files.get("approvals.yaml", b"")) or {}).get("versions") or []
+        if versions:
+            return str(versions[0]["version"])
+    except (yaml.YAMLError, AttributeError, KeyError, TypeError):
+        return None
+    front = re.search(rb'^version:\s*"?([^"\n]+)"?\s*$', files.get("policy.md", b""), re.M)
+    return front[1].decode() if front else None
 
 
 def _git(*args: str, root: Path = ROOT) -> str | None:
@@ -96,7 +114,8 @@ def policy_history(root: Path = ROOT, notes: list[ChangeNote] | None = None) -> 
         parent = parents.split()[0] if parents else None
         files = (_git("diff-tree", "--no-commit-id", "--name-only", "-r", "--root", commit, "--", "policy_source/",
                       root=root) or "").split()
-        change = Change(date, summary, commit[:10], files=files, first=parent is None)
+        change = Change(date, summary, commit[:10], files=files, first=parent is None,
+                        version=_version_at(commit, root))
         if POLICY in files:
             change.clauses = _clause_changes(commit, parent, root)
         change.described = POLICY in files or RULES in files
