@@ -75,8 +75,10 @@ def test_an_approved_amendment_is_finished_with_the_printed_commands(copy_projec
     date_text = f"{datetime.date.today():%B} {datetime.date.today().day}, {datetime.date.today().year}"
     assert f"approved by SMT on {date_text}" in article_text((site / "index.html").read_text(encoding="utf-8"))
     history = (site / "history" / "index.html").read_text(encoding="utf-8")
-    newest, older = history.index(f'id="version-{TODAY}"'), history.index('id="version-')
-    assert newest == older, "the new version comes first"
+    newest, first = history.index(f'id="version-{TODAY}"'), history.index('id="version-')
+    assert newest == first, "the new version comes first"
+    under_new_version = history[newest:history.index('id="version-', newest + 1)]
+    assert "inserted: </span>said</ins>" in under_new_version, "the amendment sits under the version it made"
     assert re.search(r'<ins><span class="visually-hidden">inserted: </span>said</ins>', history)
     assert EDITOR_WORDS["WHAT CHANGED FOR STAFF"] in history
 
