@@ -46,7 +46,7 @@ def _load(allow_unreviewed: bool = False, published: bool = True, quiet: bool = 
 def _checked(allow_unreviewed: bool = False) -> Sources | None:
     """The sources, once every check passed (problems printed with file, line and fix), else None."""
     sources = _load(allow_unreviewed)
-    if sources is None or not _searches_found(sources):
+    if sources is None or not _searches_found(sources) or not _readme_current(sources):
         return None
     data = sources.rules.data
     print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, {len(data['questions'])} questions, "
@@ -74,6 +74,16 @@ def _searches_found(sources: Sources) -> bool:
     return not problems
 
 
+def _readme_current(sources: Sources) -> bool:
+    """The README's vocabulary table is the rules' (else print the problem and its command)."""
+    from sitegen.publishing.vocabulary import readme_problems
+
+    problems = readme_problems(sources.rules.data)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return not problems
+
+
 def record_names() -> int:
     """Add the names a change introduces to policy_source/published.yaml (never removing any)."""
     from sitegen.source.published_names import record_names as record
@@ -83,6 +93,10 @@ def record_names() -> int:
         return 1
     added = record(SOURCE_DIR, sources.rules.data, list(sources.policy.clauses))
     print(f"Recorded as published: {', '.join(added)}." if added else "Every name is already recorded.")
+    from sitegen.publishing.vocabulary import write_readme
+
+    if write_readme(sources.rules.data):
+        print("Updated the vocabulary table in README.md.")
     return 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sitegen.publishing.vocabulary import readme_problems, write_readme
 from sitegen.source.errors import SourceError
 from sitegen.source.sources import SOURCE_DIR, load_sources
 from wizard import Engine
@@ -99,3 +100,16 @@ def test_a_new_name_must_be_recorded_and_the_fix_is_a_command(sources_copy: Path
     problems = _problems(sources_copy)
     assert "not yet recorded as published" in problems and first in problems
     assert "run:\n      python3 build.py names" in problems
+
+
+def test_the_readmes_table_is_written_from_the_rules_and_check_says_when_it_is_behind(copy_project) -> None:
+    """A name the team publishes is documented by the command that records it: `check` names it."""
+    project = copy_project()
+    readme = project / "README.md"
+    rules = load_sources(project / "policy_source", allow_unreviewed=True).rules.data
+    assert readme_problems(rules, readme) == []
+    changed = {**rules, "obligations": [*rules["obligations"], {**rules["obligations"][0], "id": "a-new-duty"}]}
+    [problem] = readme_problems(changed, readme)
+    assert "python3 build.py names" in problem.fix
+    assert write_readme(changed, readme) and readme_problems(changed, readme) == []
+    assert "`a-new-duty`" in readme.read_text(encoding="utf-8")
