@@ -1,8 +1,8 @@
 """Scenarios: real situations with their expected outcomes.
 
-Complete situations are sources the comms team owns (`policy_source/scenarios/*.yaml`: also the
-worked examples and the self-check); `tests/scenarios/*.yaml` adds partial answers, as from links.
-The same data drives the CPython tests and the browser tests.
+The situations are sources the comms team owns (`policy_source/scenarios/*.yaml`: complete ones,
+also the worked examples and the self-check, and partial ones, as from links). `check` holds the
+wizard to every one; the same data drives the CPython tests and the browser tests.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-SCENARIO_DIRS = (Path(__file__).parent.parent / "policy_source" / "scenarios", Path(__file__).parent / "scenarios")
+SCENARIO_DIRS = (Path(__file__).parent.parent / "policy_source" / "scenarios",)
 FIELDS = {"id", "name", "description", "publish", "answers", "verdict", "next", "present", "absent", "unclear",
           "not_unclear", "ignored"}
 

@@ -58,7 +58,7 @@ def load_situations(source_dir: Path, rules: dict[str, Any], problems: list[Sour
             situation = _situation(item, path, values_of, verdicts, seen, problems)
             if situation:
                 situations.append(situation)
-    _check_published_verdicts(situations, rules, problems)
+    _check_situations(situations, rules, problems)
     return situations
 
 
@@ -103,22 +103,48 @@ def _situation(item: LineDict, path: Path, values_of: dict[str, list[str]], verd
                      path, item.line, expect)
 
 
-def _check_published_verdicts(situations: list[Situation], rules: dict[str, Any],
-                              problems: list[SourceProblem]) -> None:
-    """A published situation must state the verdict the engine gives, or the build fails."""
-    published = [s for s in situations if s.publish and s.verdict]
-    if not published or problems:
+def _check_situations(situations: list[Situation], rules: dict[str, Any], problems: list[SourceProblem]) -> None:
+    """Every situation must get from the engine what it says: its verdict (a published one teaches it to
+    staff), its next question, and the obligations and notes it names as applying or not. The tests
+    read the same files, so a passing `check` means they pass."""
+    if not situations or problems:
         return
     engine = Engine(Rules.from_dict(rules))
-    for situation in published:
+    for situation in situations:
         result = engine.evaluate(situation.answers)
+        said = "is published saying" if situation.publish else "says"
         if result.verdict != situation.verdict:
             got = result.verdict or f"no verdict yet (it still asks {result.next})"
+            fix = ("correct its verdict (or its answers), or the rules, so that staff are taught what the wizard "
+                   "says")
+            if result.verdict is None and situation.verdict is not None:  # a new question: its answer is missing
+                values = ", ".join(f'"{v}"' for v in engine.values_of.get(result.next, ()))
+                fix = (f"add its answer to the new question to 'answers:' ({result.next}: one of {values}), then "
+                       "check that its verdict is still the one the wizard gives")
             problems.append(SourceProblem(situation.path, situation.line,
-                                          f"situation '{situation.id}' is published saying {situation.verdict}, "
-                                          f"but the wizard answers {got}",
-                                          "correct its verdict (or its answers), or the rules, so that staff are "
-                                          "taught what the wizard says"))
+                                          f"situation '{situation.id}' {said} {situation.verdict}, "
+                                          f"but the wizard answers {got}", fix))
+            continue
+        expect = situation.expect
+        obligations = {o.id for o in result.obligations}
+        notes = {u.id for u in result.unclear}
+        wrong = []
+        if "next" in expect and expect["next"] != result.next:
+            wrong.append(f"it says the next question is {expect['next']}, the wizard asks {result.next}")
+        for name, found, applies in (("present", obligations, True), ("absent", obligations, False),
+                                     ("unclear", notes, True), ("not_unclear", notes, False)):
+            named = [str(n) for n in expect.get(name, [])]
+            off = [n for n in named if (n in found) != applies]
+            if off:
+                wrong.append(f"'{name}' lists {', '.join(off)}, which the wizard "
+                             f"{'does not apply' if applies else 'applies'} here")
+        if "ignored" in expect and sorted(map(str, expect["ignored"])) != sorted(result.ignored):
+            wrong.append(f"it says the answers ignored are {sorted(map(str, expect['ignored']))}, the wizard "
+                         f"ignores {sorted(result.ignored)}")
+        if wrong:
+            problems.append(SourceProblem(situation.path, situation.line, f"situation '{situation.id}': "
+                                          + "; ".join(wrong), "correct the situation (or the rules) so that it "
+                                          "says what the wizard does"))
 
 
 def worked(situation: Situation, engine: Engine) -> dict[str, Any]:
