@@ -73,7 +73,8 @@ def test_an_approved_amendment_is_finished_with_the_printed_commands(copy_projec
     built = run(project, "build")
     assert built.returncode == 0, built.stderr
     site = project / "site"
-    date_text = f"{datetime.date.today():%B} {datetime.date.today().day}, {datetime.date.today().year}"
+    approved = datetime.date.fromisoformat(TODAY)  # the date given to `approve` (a run may pass midnight)
+    date_text = f"{approved:%B} {approved.day}, {approved.year}"
     assert f"approved by SMT on {date_text}" in article_text((site / "index.html").read_text(encoding="utf-8"))
     history = (site / "history" / "index.html").read_text(encoding="utf-8")
     newest, first = history.index(f'id="version-{TODAY}"'), history.index('id="version-')
