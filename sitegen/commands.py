@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.source.errors import SourceError
+from sitegen.source.errors import SourceError, SourceProblem
 from sitegen.source.rules_review import review_clause, stale_citations
 from sitegen.source.sources import SOURCE_DIR, Sources, load_sources
 
@@ -28,15 +28,19 @@ def _mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
+def _report(problems: list[SourceProblem]) -> None:
+    print(f"policy_source/ has {len(problems)} problem(s):", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
 def _load(allow_unreviewed: bool = False, published: bool = True, quiet: bool = False) -> Sources | None:
     """The validated sources, or None after printing every problem with file, line and fix. `quiet`:
     no warnings (a command about to deal with them)."""
     try:
         sources = load_sources(allow_unreviewed=allow_unreviewed, published=published)
     except SourceError as error:
-        print(f"policy_source/ has {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        _report(error.problems)
         return None
     for warning in [] if quiet else sources.warnings:
         print(f"  warning: {warning}", file=sys.stderr)
@@ -46,7 +50,11 @@ def _load(allow_unreviewed: bool = False, published: bool = True, quiet: bool = 
 def _checked(allow_unreviewed: bool = False) -> Sources | None:
     """The sources, once every check passed (problems printed with file, line and fix), else None."""
     sources = _load(allow_unreviewed)
-    if sources is None or not _searches_found(sources) or not _readme_current(sources):
+    if sources is None:
+        return None
+    late = _search_problems(sources) + _readme_problems(sources)  # both, so one `check` lists everything
+    if late:
+        _report(late)
         return None
     data = sources.rules.data
     print(f"policy_source/ is valid: {len(sources.policy.clauses)} clauses, {len(data['questions'])} questions, "
@@ -60,28 +68,20 @@ def check(allow_unreviewed: bool = False) -> int:
     return 0 if _checked(allow_unreviewed) is not None else 1
 
 
-def _searches_found(sources: Sources) -> bool:
-    """Run the searches of policy_source/searches.yaml through the site's ranking; print any that fail."""
+def _search_problems(sources: Sources) -> list[SourceProblem]:
+    """The searches of policy_source/searches.yaml that miss their clause in the site's ranking."""
     from sitegen.finishing.search_index import expected_index, search_problems
     from sitegen.pages.render import render_pages
 
     docs = expected_index(render_pages(sources), sources.policy, sources.staff_words)
-    problems = search_problems(sources.searches, docs, SOURCE_DIR / "searches.yaml")
-    if problems:
-        print(f"policy_source/ has {len(problems)} problem(s):", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
-    return not problems
+    return search_problems(sources.searches, docs, SOURCE_DIR / "searches.yaml")
 
 
-def _readme_current(sources: Sources) -> bool:
-    """The README's vocabulary table is the rules' (else print the problem and its command)."""
+def _readme_problems(sources: Sources) -> list[SourceProblem]:
+    """The README's vocabulary table, when it is not the rules'."""
     from sitegen.publishing.vocabulary import readme_problems
 
-    problems = readme_problems(sources.rules.data)
-    for problem in problems:
-        print(f"  {problem}", file=sys.stderr)
-    return not problems
+    return readme_problems(sources.rules.data)
 
 
 def record_names() -> int:
@@ -250,9 +250,7 @@ def _generate(sources: Sources, preview: bool = False) -> Generated | None:
     try:
         return generate(sources, preview=preview)
     except SourceError as error:
-        print(f"policy_source/ has {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        _report(error.problems)
     except (OSError, ValueError) as error:  # Pyodide not installed, or its loader changed
         print(f"error: {error}", file=sys.stderr)
     return None

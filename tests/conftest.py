@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from sitegen.setup_env import find_chromium  # noqa: E402
 from sitegen.source.sources import load_sources  # noqa: E402
 from tests.nginx_server import serve_with_nginx  # noqa: E402
-from tests.site_server import serve  # noqa: E402
+from tests.site_server import free_port, serve  # noqa: E402
 from wizard import Engine, Rules  # noqa: E402
 
 
@@ -34,11 +33,6 @@ def engine(rules_data: dict) -> Engine:
     return Engine(Rules.from_dict(rules_data))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def build_site(site_dir: Path, site_url: str) -> None:
     """Build the real site with build.py, as a person would, for the given served address."""
@@ -50,7 +44,7 @@ def build_site(site_dir: Path, site_url: str) -> None:
 
 @pytest.fixture(scope="session")
 def site_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.site_server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "ARCHITECTURE.md"
 DEPLOYED_AT = "/srv/policy-site"  # where the guide's configuration expects the site
@@ -25,17 +27,12 @@ def guide_server_block() -> str:
     return blocks[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @contextmanager
 def serve_with_nginx(site_dir: Path, work_dir: Path) -> Iterator[str]:
     """Run nginx in the foreground on a free port; yield the site's address, then stop it."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    port = _free_port()
+    port = free_port()
     shutil.copy("/etc/nginx/mime.types", work_dir / "mime.types")
     temp = "\n".join(f"  {kind}_temp_path {work_dir / kind};" for kind in ("client_body", "proxy", "fastcgi",
                                                                              "uwsgi", "scgi"))

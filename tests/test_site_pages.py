@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from sitegen.source.sources import load_sources
 from tests.html_text import article_text, read_html
+from tests.site_server import free_port
 
 SOURCES = load_sources()
 
@@ -51,9 +51,7 @@ def fetch(url: str) -> str:
 
 def test_serve_previews_and_rebuilds_when_a_source_changes(copy_project) -> None:
     project = copy_project()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

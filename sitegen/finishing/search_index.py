@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from sitegen.source.errors import SourceProblem
-from sitegen.source.policy_text import Block, Policy
+from sitegen.source.policy_text import Policy, walk
 from sitegen.source.reference_data import ExpectedSearch, StaffWords
 
 POLICY_LOCATION = "policy/"
@@ -44,11 +44,6 @@ def _title(label: str, text: str, words: int = 16) -> str:
     return f"{label}: {' '.join(opening[:words])}{'…' if len(opening) > words else ''}"
 
 
-def _flatten(blocks: list[Block]) -> list[Block]:
-    """The blocks in reading order, nested list items after their parent."""
-    return [b for block in blocks for b in (block, *_flatten(block.children))]
-
-
 def _entries(policy: Policy, staff_words: list[StaffWords]) -> list[dict[str, str]]:
     """One entry per clause, holding its own words and every sentence after it that has no id of its
     own (the Definitions' list of platforms, the related policies), so every sentence can be found
@@ -59,7 +54,7 @@ def _entries(policy: Policy, staff_words: list[StaffWords]) -> list[dict[str, st
             also.setdefault(clause, []).extend(entry.words)
     entries: list[dict[str, str]] = []
     texts: list[list[str]] = []
-    for block in _flatten(policy.blocks):
+    for block in walk(policy.blocks):
         if block.clause_id:
             clause = policy.clauses[block.clause_id]
             texts.append([] if block.kind == "heading" else [block.text])

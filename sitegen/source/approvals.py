@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.source.errors import SourceProblem
-from sitegen.source.policy_text import Block, Policy
+from sitegen.source.policy_text import Policy, walk
 from sitegen.source.reference_data import check_fields, entries
 
 APPROVALS_FILE = "approvals.yaml"
@@ -81,15 +81,11 @@ def approved_sentences(text: str, keep_case: bool = False) -> list[tuple[int, st
     return found
 
 
-def _blocks(blocks: list[Block]) -> list[Block]:
-    return [b for block in blocks for b in (block, *_blocks(block.children))]
-
-
 def plain_text(policy: Policy) -> str:
     """The policy's wording as an approved text is kept: its title, then each heading, paragraph and
     list item on a line of its own (list items marked '- '), without clause ids."""
     lines = [policy.meta["title"].upper(), ""]
-    for block in _blocks(policy.blocks):
+    for block in walk(policy.blocks):
         lines.append(("  " * block.level + "- " if block.kind == "item" else "") + " ".join(block.text.split()))
     return "\n".join(lines) + "\n"
 
@@ -100,7 +96,7 @@ def wording_problems(policy: Policy, approval: Approval, source_dir: Path) -> li
     approved = approved_sentences(approved_path.read_text(encoding="utf-8"))
     approved_set = {sentence for _, sentence in approved}
     current = [(1, sentence) for sentence in _sentences(policy.meta["title"])]
-    for block in _blocks(policy.blocks):
+    for block in walk(policy.blocks):
         current += [(block.line, sentence) for sentence in _sentences(block.text)]
     current_set = {sentence for _, sentence in current}
     whose = f"the version approved by {approval.approved_by} on {approval.date}"

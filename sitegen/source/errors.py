@@ -40,9 +40,9 @@ def raise_if_any(problems: list[SourceProblem]) -> None:
         raise SourceError(problems)
 
 
-def did_you_mean(name: str, candidates: list[str] | tuple[str, ...]) -> str:
+def did_you_mean(name: str, candidates: list[str] | tuple[str, ...], asking: str = "did you mean") -> str:
     """" (did you mean 'x'?)" for the closest of `candidates` to a mistyped `name`, or ""."""
     import difflib
 
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" ({asking} '{close[0]}'?)" if close else ""

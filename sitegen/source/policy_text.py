@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,10 +172,11 @@ def parse_policy_text(text: str, path: Path) -> Policy:
     return Policy(meta=meta, blocks=blocks, clauses=clauses, path=path)
 
 
-def _walk(blocks: list[Block]):
+def walk(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks in reading order, nested list items after their parent."""
     for block in blocks:
         yield block
-        yield from _walk(block.children)
+        yield from walk(block.children)
 
 
 def _section_text(blocks: list[Block], start: int) -> str:
@@ -196,7 +198,7 @@ def _collect_clauses(blocks: list[Block], path: Path, problems: list[SourceProbl
     titles = {b.clause_id: b.text.rstrip(":") for b in blocks if b.kind == "heading" and b.clause_id}
     paragraphs: dict[str, int] = {}
     list_label, item_number = "", 0
-    for block in _walk(blocks):
+    for block in walk(blocks):
         if block.kind == "paragraph":
             paragraphs[block.section] = paragraphs.get(block.section, 0) + 1
             label = f"{titles.get(block.section, 'Policy')}, paragraph {paragraphs[block.section]}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sitegen.source.errors import SourceProblem
+from sitegen.source.errors import SourceProblem, did_you_mean
 from sitegen.source.withdrawn import withdraw_command
 from sitegen.source.yaml_source import LineDict, load_yaml
 
@@ -37,10 +37,7 @@ def names_in_rules(rules: dict[str, Any], clauses: tuple[str, ...] | list[str] =
 
 
 def _fuzzy(name: str, candidates: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, candidates, n=1)
-    return f" (did you rename it to '{close[0]}'?)" if close else ""
+    return did_you_mean(name, candidates, "did you rename it to")
 
 
 def check_published(source_dir: Path, rules: dict[str, Any], rules_path: Path, clauses: list[str] | None = None,
