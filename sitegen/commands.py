@@ -162,7 +162,7 @@ def impact_report(base: str | None, as_json_object: bool, sources: Path | None =
         base_name = base or f"where this branch left main ({ref[:10]})"
         changed = sources or SOURCE_DIR
         what = f"the policy_source/ folder {sources}" if sources else "policy_source/ in the working tree"
-        result = impact.compare(impact.rules_at(ROOT, ref), impact.load_rules_from(changed, what))
+        result = impact.compare_versions(impact.version_at(ROOT, ref), impact.load_version(changed, what))
     except impact.ImpactError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

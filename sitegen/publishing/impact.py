@@ -21,10 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from sitegen.publishing.git_sources import source_files_at
+from sitegen.publishing.name_changes import NameChange, Names, name_changes
 from sitegen.source.digest import SOURCE_FILES
 from sitegen.source.errors import SourceError
 from sitegen.source.sources import load_sources
+from sitegen.source.withdrawn import WITHDRAWN_FILE
 from wizard.engine import Engine, Step
 from wizard.model import Rules
 
@@ -73,6 +77,7 @@ class Impact:
     questions: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
     verdict_labels: dict[str, str] = field(default_factory=dict)
     question_order: list[str] = field(default_factory=list)
+    names: list[NameChange] = field(default_factory=list)  # new, retired, withdrawn, removed, renamed
 
     @property
     def changed(self) -> bool:
@@ -98,8 +103,9 @@ def default_base(root: Path) -> str:
     raise ImpactError("cannot tell where this branch left main (no 'main' or 'origin/main'); give --base GIT_REF")
 
 
-def rules_at(root: Path, ref: str) -> dict[str, Any]:
-    """The compiled rules of policy_source/ at a git ref, read from git: the working tree is not touched."""
+def version_at(root: Path, ref: str) -> Names:
+    """The sources' public names and compiled rules at a git ref, read from git: the working tree is not
+    touched."""
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
     except ImpactError:
@@ -107,19 +113,34 @@ def rules_at(root: Path, ref: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="policy-impact-") as scratch:
         source_dir = Path(scratch) / "policy_source"
         source_dir.mkdir()
-        for name, content in source_files_at(commit, (*SOURCE_FILES, "approvals.yaml"), root).items():
+        for name, content in source_files_at(commit, (*SOURCE_FILES, "approvals.yaml", WITHDRAWN_FILE),
+                                             root).items():
             (source_dir / name).write_bytes(content)
-        return load_rules_from(source_dir, f"the sources at {ref} ({commit[:10]})")
+        return load_version(source_dir, f"the sources at {ref} ({commit[:10]})")
+
+
+def rules_at(root: Path, ref: str) -> dict[str, Any]:
+    """The compiled rules of policy_source/ at a git ref."""
+    return version_at(root, ref).rules
+
+
+def load_version(source_dir: Path, what: str) -> Names:
+    """Compiled rules and names from a policy_source/ folder; older formats are read as they were meant."""
+    try:
+        sources = load_sources(source_dir, allow_unreviewed=True, lenient=True)
+        withdrawn = yaml.safe_load((source_dir / WITHDRAWN_FILE).read_text(encoding="utf-8")) \
+            if (source_dir / WITHDRAWN_FILE).is_file() else None
+    except SourceError as error:
+        raise ImpactError(f"{what} cannot be loaded:\n{error}") from None
+    except (OSError, yaml.YAMLError) as error:
+        raise ImpactError(f"{what} cannot be read: {error}") from None
+    entries = withdrawn.get("clauses") if isinstance(withdrawn, dict) else None
+    return Names(sources.rules.data, tuple(sources.policy.clauses),
+                 {str(e["id"]): e.get("replaced_by") for e in entries or [] if isinstance(e, dict) and "id" in e})
 
 
 def load_rules_from(source_dir: Path, what: str) -> dict[str, Any]:
-    """Compiled rules from a policy_source/ folder; older formats are read as they were meant then."""
-    try:
-        return load_sources(source_dir, allow_unreviewed=True, lenient=True).rules.data
-    except SourceError as error:
-        raise ImpactError(f"{what} cannot be loaded:\n{error}") from None
-    except OSError as error:
-        raise ImpactError(f"{what} cannot be read: {error}") from None
+    return load_version(source_dir, what).rules
 
 
 # -- comparing ---------------------------------------------------------------------------------------
@@ -191,6 +212,13 @@ def compare(base_rules: dict[str, Any], head_rules: dict[str, Any]) -> Impact:
     return impact
 
 
+def compare_versions(base: Names, head: Names) -> Impact:
+    """The answer comparison, with the changes to the public names named for what they are."""
+    impact = compare(base.rules, head.rules)
+    impact.names = name_changes(base, head)
+    return impact
+
+
 # -- reporting ---------------------------------------------------------------------------------------
 
 def _counts(tallies: Mapping[tuple[str, str], Tally], added: str, removed: str) -> list[dict[str, Any]]:
@@ -215,6 +243,8 @@ def as_json(impact: Impact, site_url: str = "") -> dict[str, Any]:
         "note_changes": _counts(impact.notes, "added", "removed"),
         "question_changes": [{"key": c["id"], "newly_asked": c["added"], "no_longer_asked": c["removed"]}
                              for c in _counts(impact.questions, "added", "removed")],
+        "name_changes": [{"kind": c.kind, "name": c.name, "change": c.change, "detail": c.detail,
+                          "refused": c.refused} for c in impact.names],
     }
 
 
@@ -251,6 +281,10 @@ def as_markdown(impact: Impact, base_name: str, site_url: str = "") -> str:
         lines.append(f"{impact.not_comparable:,} more situations use an answer that only one version offers, "
                      "so they cannot be compared.")
     lines.append("")
+    if impact.names:
+        lines += ["### Names (links, saved results and outside tools use them)", ""]
+        lines += [f"- {change.sentence()}" for change in sorted(impact.names, key=lambda c: not c.refused)]
+        lines.append("")
     if not impact.changed:
         lines += ["**No answer changes**: every situation gets the same verdict, obligations, notes and questions.",
                   ""]
