@@ -127,3 +127,11 @@ def partial(where: Callable[[Result], bool] = lambda _: True, what: str = "") ->
 
 def ids(applied: Iterable[Any]) -> set[str]:
     return {a.id for a in applied}
+
+
+def paragraph_clauses() -> list[Any]:
+    """Clauses that are a whole plain paragraph of policy.md (not a heading or a list item), in order."""
+    policy = sources().policy
+    lines = policy.path.read_text(encoding="utf-8").splitlines()
+    return [c for c in policy.clauses.values()
+            if lines[c.line - 1][:1].isalpha() and lines[c.line - 1].rstrip().endswith("{#" + c.id + "}")]

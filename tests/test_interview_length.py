@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from sitegen.source.errors import SourceError
-from sitegen.source.interview_limits import LIMITS, interview_length
+from sitegen.source.interview_limits import LEAST, LIMITS, counts, interview_length
 from sitegen.source.sources import SOURCE_DIR, load_sources
 from wizard import Engine
 from wizard.graph import complete_steps
@@ -24,14 +24,34 @@ from wizard.screens import screens_to_result
 def test_the_situations_keep_within_the_limits_in_the_rules() -> None:
     sources = load_sources(allow_unreviewed=True)
     limits = yaml.safe_load((SOURCE_DIR / "rules.yaml").read_text(encoding="utf-8"))["limits"]
-    assert set(limits) <= set(LIMITS)
+    assert set(limits) <= set(LIMITS) | set(LEAST)
     length = interview_length(sources.rules.data, sources.situations)
     figures = length.figures()
     print(f"\n{len(length.screens)} situations answered screen by screen ({len(length.as_links)} only as links): "
-          + ", ".join(f"{name} {figures[name]:g} (limit {limits[name]})" for name in limits))
+          + ", ".join(f"{name} {figures[name]:g} (limit {limits[name]})" for name in limits if name in LIMITS))
     assert length.screens, "no situation can be answered screen by screen"
     for name, limit in limits.items():
-        assert figures[name] <= limit, name
+        if name in LIMITS:
+            assert figures[name] <= limit, name
+        else:
+            assert counts(sources.situations)[name] >= limit, name
+
+
+@pytest.mark.parametrize("name", list(LEAST))
+def test_fewer_situations_than_a_limit_fails_check_naming_the_line_and_the_fix(tmp_path: Path, name: str) -> None:
+    copy = tmp_path / "policy_source"
+    shutil.copytree(SOURCE_DIR, copy)
+    rules = copy / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    now = counts(load_sources(copy, allow_unreviewed=True).situations)[name]
+    text = re.sub(rf"(\n  {name}: *)\d+", rf"\g<1>{now + 1}", text) if f"\n  {name}:" in text else \
+        text.replace("\nlimits:\n", f"\nlimits:\n  {name}: {now + 1}\n")
+    rules.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        load_sources(copy, allow_unreviewed=True)
+    line = text[: text.index(f"\n  {name}:")].count("\n") + 2
+    assert f"rules.yaml:{line}: {LEAST[name][0]} is {now}, fewer than the limit {now + 1}" in str(error.value)
+    assert f"lower '{name}' and say why" in str(error.value)
 
 
 def test_a_limit_the_situations_exceed_fails_check_naming_the_line_and_the_fix(tmp_path: Path) -> None:

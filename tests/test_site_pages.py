@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from sitegen.source.sources import load_sources
+from tests.from_policy import paragraph_clauses
 from tests.html_text import article_text, read_html
 from tests.site_server import free_port
 
@@ -54,23 +55,25 @@ def test_serve_previews_and_rebuilds_when_a_source_changes(copy_project) -> None
     port = free_port()
     server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    clause = paragraph_clauses()[0]
     try:
         url = f"http://127.0.0.1:{port}/policy/"
         deadline = time.monotonic() + 90
         while True:
             try:
-                assert "Submissions are often permanent." in fetch(url)
+                assert f'id="{clause.id}"' in fetch(url)
                 break
             except OSError:
                 assert time.monotonic() < deadline, "the preview did not start"
                 time.sleep(0.5)
         policy = project / "policy_source" / "policy.md"
-        policy.write_text(policy.read_text().replace("Submissions are often permanent.",
-                                                     "Submissions are usually permanent."))
+        lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[clause.line - 1] = lines[clause.line - 1].replace(f" {{#{clause.id}}}", f" Previewed. {{#{clause.id}}}")
+        policy.write_text("".join(lines), encoding="utf-8")
         deadline = time.monotonic() + 90
         while True:
             try:  # while it rebuilds, the preview may be slow to answer
-                if "Submissions are usually permanent." in fetch(url):
+                if "Previewed." in fetch(url):
                     break
             except OSError:
                 pass

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.from_policy import first_question, paragraph_clauses
 from tests.html_text import normalise, read_html
 from tests.test_policy_fidelity import seed_sentences
 
@@ -49,15 +50,16 @@ def test_the_home_page_first_screen_leads_to_the_wizard_and_the_policy(browser: 
         expect(link).to_be_in_viewport(ratio=1)
         assert link.bounding_box()["height"] >= 44
     wizard.click()
-    expect(page.locator("fieldset[data-question=capacity]")).to_be_visible()
+    expect(page.locator(f"fieldset[data-question={first_question()}]")).to_be_visible()
     context.close()
 
 
 def test_clause_permalinks_show_on_hover_and_focus_only(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}policy/")
-    link = page.locator("#scope-approved-staff > .clause-link")
+    clause = paragraph_clauses()[1]
+    link = page.locator(f"#{clause.id} > .clause-link")
     assert link.evaluate("e => getComputedStyle(e).opacity") == "0"
-    page.locator("#scope-approved-staff").hover()
+    page.locator(f"#{clause.id}").hover()
     assert link.evaluate("e => getComputedStyle(e).opacity") == "1"
     page.mouse.move(0, 0)
     link.focus()  # still reachable by keyboard, and visible when focused

@@ -82,15 +82,19 @@ def test_renaming_a_published_question_key_fails_check_with_a_fix(sources_copy: 
 
 
 def test_removing_a_published_answer_value_fails_check(sources_copy: Path) -> None:
-    data = RECORD["questions"]
-    key = next(k for k, values in data.items() if "unsure" in values)
+    key, values = next(iter(RECORD["questions"].items()))
+    value = str(values[-1])
     rules = sources_copy / "rules.yaml"
     lines = rules.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip() == f"- key: {key}")
-    at = next(i for i in range(start, len(lines)) if lines[i].strip() == "- value: unsure")
-    del lines[at:at + 3]  # the answer's value, label and because
+    answer = re.compile(rf'- value: "?{re.escape(value)}"?')
+    at = next(i for i in range(start, len(lines)) if answer.fullmatch(lines[i].strip()))
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    end = next(i for i in range(at + 1, len(lines))  # up to the next answer, or the end of the question
+               if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent)
+    del lines[at:end]
     rules.write_text("".join(lines), encoding="utf-8")
-    assert f"answer 'unsure' of question '{key}' was published" in _problems(sources_copy)
+    assert f"answer '{value}' of question '{key}' was published" in _problems(sources_copy)
 
 
 def test_a_new_name_must_be_recorded_and_the_fix_is_a_command(sources_copy: Path) -> None:

@@ -1,8 +1,10 @@
-"""How long the interview is over the situations in `policy_source/scenarios/`, held to `limits:`.
+"""How long the interview is over the situations in `policy_source/scenarios/`, and how many
+situations the site shows, held to `limits:`.
 
 The limits live in rules.yaml with their reason, so a rules change that makes staff go through more
-screens fails `check` (not a test the communications team cannot read), and the fix is either a
-shorter interview or a limit changed knowingly.
+screens, or a change that leaves the worked examples too few, fails `check` (not a test the
+communications team cannot read), and the fix is either a shorter interview, more situations, or a
+limit changed knowingly. The worked examples and the self-check must each show every verdict.
 """
 
 from __future__ import annotations
@@ -18,11 +20,50 @@ from sitegen.source.yaml_source import LineDict, load_yaml
 from wizard import Engine, Rules
 from wizard.screens import screens_to_result
 
-LIMITS = {  # name in rules.yaml -> what it limits, in words
+LIMITS = {  # name in rules.yaml -> what it limits, in words: the figure may be at most the limit
     "median_screens": "the median number of screens to a result",
     "most_screens": "the most screens any situation takes",
     "median_screens_not_allowed": "the median number of screens to a not-allowed result",
 }
+LEAST = {  # name in rules.yaml -> (what it counts, how to add one): the figure must be at least the limit
+    "least_situations": ("the number of situations", "add situations to policy_source/scenarios/"),
+    "least_worked_examples": ("the number of worked examples",
+                              "add 'example' to the 'publish' list of more situations"),
+    "least_self_check": ("the number of self-check situations",
+                         "add 'self-check' to the 'publish' list of more situations"),
+    "least_description_words": ("the fewest words in a situation's description",
+                                "say more in the shortest descriptions: who posts what, where and why"),
+}
+SHOWN = {"example": "worked examples", "self-check": "self-check"}  # publish target -> its page, in words
+
+
+def counts(situations: list[Situation]) -> dict[str, int]:
+    """The figures the `least_` limits hold to a minimum."""
+    return {"least_situations": len(situations),
+            "least_worked_examples": sum("example" in s.publish for s in situations),
+            "least_self_check": sum("self-check" in s.publish for s in situations),
+            "least_description_words": min((len(s.description.split()) for s in situations), default=0)}
+
+
+def _coverage_problems(rules: dict[str, Any], situations: list[Situation], folder: Path) -> list[SourceProblem]:
+    """Each verdict missing from the worked examples or the self-check: both must show every one. The
+    problem points at a situation with that verdict that could be shown, when there is one."""
+    problems = []
+    for target, page in SHOWN.items():
+        shown = {s.verdict for s in situations if target in s.publish}
+        for verdict in (v["id"] for v in rules.get("verdicts", [])):
+            if verdict in shown:
+                continue
+            could = next((s for s in situations if s.verdict == verdict), None)
+            problem = f"no situation published to the {page} has the verdict '{verdict}'"
+            if could is None:
+                problems.append(SourceProblem(folder, 1, problem, f"write a situation whose verdict is {verdict}, "
+                                              f"with 'publish: [{target}]'"))
+            else:
+                problems.append(SourceProblem(could.path, could.line, problem, f"add '{target}' to the 'publish' "
+                                              f"list of this situation ('{could.id}') or of another whose verdict "
+                                              f"is {verdict}"))
+    return problems
 
 
 @dataclass
@@ -64,15 +105,23 @@ def limit_problems(rules: dict[str, Any], situations: list[Situation], rules_pat
         return [SourceProblem(rules_path, data.line_of("limits"), "'limits' must be a set of 'name: number' lines",
                               f"write e.g. 'median_screens: 5'; the names are: {', '.join(LIMITS)}")]
     figures = interview_length(rules, situations).figures()
-    problems = []
+    least = counts(situations)
+    problems = _coverage_problems(rules, situations, rules_path.parent / "scenarios")
     for name, value in limits.items():
         line = limits.line_of(name)
-        if name not in LIMITS:
+        if name not in LIMITS and name not in LEAST:
             problems.append(SourceProblem(rules_path, line, f"'{name}' is not a limit the build knows",
-                                          f"use one of: {', '.join(LIMITS)}"))
+                                          f"use one of: {', '.join([*LIMITS, *LEAST])}"))
         elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(SourceProblem(rules_path, line, f"the limit '{name}' is {value!r}, not a whole number",
-                                          f"write a whole number of screens, e.g. '{name}: 5'"))
+                                          f"write a whole number, e.g. '{name}: 5'"))
+        elif name in LEAST and least[name] < value:
+            what, fix = LEAST[name]
+            problems.append(SourceProblem(rules_path, line, f"{what} is {least[name]}, fewer than the limit {value}",
+                                          f"{fix}; or if fewer are intended, lower '{name}' and say why in the "
+                                          "comment above it"))
+        elif name in LEAST:
+            continue
         elif figures[name] > value:
             problems.append(SourceProblem(
                 rules_path, line, f"the situations now take longer than the limit: {LIMITS[name]} is "
