@@ -8,23 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser_checks import axe_violations, site_pages
-from tests.test_wizard_browser import APPROVAL, NOT_ALLOWED, PYODIDE, click_through, fragment, screen
+from tests.browser_checks import axe_violations, clickable, find, invalid_value, page_next, page_walk, site_pages
+from tests.from_policy import example, first_question, values, verdict_label
+from tests.test_wizard_browser import PYODIDE, click_through, complete, expect_screen, fragment, screen
 from wizard import Engine
 
 pytestmark = pytest.mark.browser
-
-VERDICT_EXAMPLES = {
-    "allowed": {"capacity": "peers", "discloses_city_business": "no", "discloses_third_party": "no",
-                "discloses_personal_info": "no", "harmful_content": "no", "uses_others_work": "no",
-                "speaks_for_city": "no", "identifies_city": "yes", "city_equipment": "no",
-                "restricted_community": "yes", "privacy_breach": "yes"},
-    "ask-first": {"capacity": "personal", "discloses_city_business": "unsure", "discloses_third_party": "unsure",
-                  "discloses_personal_info": "unsure", "harmful_content": "unsure", "uses_others_work": "unsure",
-                  "speaks_for_city": "no", "identifies_city": "yes", "restricted_community": "no"},
-    "approval-required": APPROVAL,
-    "not-allowed": NOT_ALLOWED,
-}
+VERDICTS = ["allowed", "ask-first", "approval-required", "not-allowed"]  # the vocabulary's verdicts
 
 
 def test_axe_really_runs_and_reports(page: Page, site_url: str) -> None:
@@ -81,15 +71,16 @@ def test_every_question_screen_and_its_error_summary(page: Page, site_url: str, 
         assert axe_violations(page) == [], f"{key}, error summary"
 
 
-@pytest.mark.parametrize("verdict", list(VERDICT_EXAMPLES))
+@pytest.mark.parametrize("verdict", VERDICTS)
 def test_a_result_of_each_verdict(page: Page, site_url: str, verdict: str) -> None:
-    page.goto(f"{site_url}wizard/#{fragment(VERDICT_EXAMPLES[verdict])}")
+    page.goto(f"{site_url}wizard/#{fragment(example(verdict))}")
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", verdict, timeout=PYODIDE)
     assert axe_violations(page) == []
 
 
 def test_the_error_state(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}wizard/#capacity=volunteer&colour=blue")
+    first = first_question()
+    page.goto(f"{site_url}wizard/#{first}={invalid_value(first)}&colour=blue")
     expect(page.locator("#wizard-error [data-error]").first).to_be_visible()
     assert axe_violations(page) == []
 
@@ -97,7 +88,7 @@ def test_the_error_state(page: Page, site_url: str) -> None:
 def test_the_loading_state(page: Page, site_url: str) -> None:
     held: list[Route] = []
     page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
-    page.goto(f"{site_url}wizard/#{fragment(VERDICT_EXAMPLES['allowed'])}")
+    page.goto(f"{site_url}wizard/#{fragment(complete())}")
     expect(page.locator("#wizard-loading")).to_have_text("Working out your answer…")
     assert axe_violations(page) == []
     held[0].continue_()
@@ -115,12 +106,12 @@ def test_status_and_result_are_announced_to_screen_readers(page: Page, site_url:
     status = page.locator("#wizard-status")
     expect(status).to_have_attribute("role", "status")
     expect(status).to_have_attribute("aria-live", "polite")
-    click_through(page, VERDICT_EXAMPLES["not-allowed"])
-    expect(status).to_have_text(re.compile(r"^Result: Not allowed\."), timeout=PYODIDE)
+    click_through(page, clickable("not-allowed")[0])
+    expect(status).to_have_text(re.compile(rf"^Result: {re.escape(verdict_label('not-allowed'))}\."), timeout=PYODIDE)
 
 
 def test_focus_is_visible_and_never_trapped(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}wizard/#capacity=personal")
+    page.goto(f"{site_url}wizard/#{first_question()}={values(first_question())[0]}")
     legend = page.locator("#wizard-legend")
     legend.focus()
     expect(legend).to_be_focused()
@@ -138,6 +129,19 @@ def test_focus_is_visible_and_never_trapped(page: Page, site_url: str) -> None:
         pytest.fail("keyboard focus never left the wizard")
 
 
+def ticked_then_another_screen():
+    """A link to a checkbox screen whose first statement, ticked alone, leads to another screen."""
+    def search(answers, screens):
+        for i, boxes in enumerate(screens):
+            link = {k: answers[k] for s in screens[:i] for k in s.answered}
+            ticked = {**link, **{k: "yes" if k == boxes.keys[0] else "no" for k in boxes.keys}}
+            shown = page_walk(link)[1]
+            if boxes.checkboxes and shown and shown.node == boxes.node and page_next(ticked) is not None:
+                return link, boxes
+        return None
+    return find(search, "with a checkbox screen that leads to another")
+
+
 def test_every_page_in_the_dark_palette_has_no_axe_violations(browser, site_url: str, site_dir: Path) -> None:
     """The palette follows the reader's system setting; the dark one must pass as well as the light one."""
     context = browser.new_context(color_scheme="dark")
@@ -147,15 +151,19 @@ def test_every_page_in_the_dark_palette_has_no_axe_violations(browser, site_url:
         page.goto(f"{site_url}{path}")
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", path
         found[path] = axe_violations(page)
-    for verdict, answers in VERDICT_EXAMPLES.items():
-        page.goto(f"{site_url}wizard/#{fragment(answers)}")
+    for verdict in VERDICTS:
+        page.goto(f"{site_url}wizard/#{fragment(example(verdict))}")
         expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", verdict, timeout=PYODIDE)
         found[f"wizard result {verdict}"] = axe_violations(page)
-    page.goto(f"{site_url}wizard/#capacity=business")
-    screen(page).locator("input[name=city_equipment]").check()
+    link, boxes = ticked_then_another_screen()
+    page.goto(f"{site_url}wizard/#{fragment(link)}")
+    expect_screen(page, boxes)
+    screen(page).locator(f"input[name={boxes.keys[0]}]").check()
     found["checkbox screen, chosen"] = axe_violations(page)
     page.locator("#wizard-next").click()
+    expect(screen(page)).not_to_have_attribute("data-questions", " ".join(boxes.keys))
     page.locator("#wizard-next").click()
+    expect(page.locator("#wizard-problem")).to_be_visible()
     found["error summary"] = axe_violations(page)
     context.close()
     assert {where: v for where, v in found.items() if v} == {}

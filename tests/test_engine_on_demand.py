@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser_checks import site_pages
-from tests.test_wizard_browser import PYODIDE, engine_ready, question
+from tests.from_policy import first_question
+from tests.test_wizard_browser import PYODIDE, complete, engine_ready, fragment, question, verdict
 
 pytestmark = pytest.mark.browser
 ENGINE_FILES = ("/pyodide/", "/assets/wizard/", "wizard-worker.js")
@@ -48,7 +49,7 @@ def test_heading_for_the_wizard_starts_the_engine(browser: Browser, site_url: st
     page.wait_for_timeout(200)
     assert page.evaluate("window.__wizardEngine.status") in ("starting", "ready")
     link.click()  # instant navigation keeps the worker that was started
-    expect(question(page)).to_have_attribute("data-question", "capacity")  # the first question at once
+    expect(question(page)).to_have_attribute("data-question", first_question())  # the first question at once
     engine_ready(page)
     assert engine_requests(requests)
     context.close()
@@ -71,10 +72,8 @@ def test_a_result_asked_for_while_pyodide_still_downloads_is_not_lost(browser: B
     context = browser.new_context()
     page = context.new_page()
     page.route("**/pyodide.mjs", lambda route: (time.sleep(1.5), route.continue_()))
-    page.goto(f"{site_url}wizard/#capacity=peers&discloses_city_business=no&discloses_third_party=no"
-              "&discloses_personal_info=no&harmful_content=no&uses_others_work=no&speaks_for_city=no&identifies_city=no&city_equipment=no"
-              "&restricted_community=no")
-    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "allowed", timeout=PYODIDE)
+    page.goto(f"{site_url}wizard/#{fragment(complete())}")
+    expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", verdict(complete()), timeout=PYODIDE)
     context.close()
 
 

@@ -12,15 +12,23 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from sitegen.finishing.content_policy import inline_scripts
-from tests.browser_checks import site_pages
+from tests import from_policy
+from tests.browser_checks import Answers, clickable, site_pages
 from tests.nginx_server import guide_server_block
 from tests.test_wizard_browser import PYODIDE, click_through
 
 pytestmark = pytest.mark.browser
 
-INTERVIEW = {"capacity": "business", "discloses_personal_info": "no", "harmful_content": "no",
-             "uses_others_work": "no", "city_equipment": "yes", "approved_rep": "yes",
-             "new_tool": "yes"}  # the checkbox screen: only "City device" ticked
+
+def interview() -> Answers:
+    """A whole interview, clicked through a checkbox screen with a statement ticked, that needs approval."""
+    return clickable("approval-required", lambda answers, screens: any(
+        s.checkboxes and any(answers[k] == "yes" for k in s.answered) for s in screens), "with a ticked statement")[0]
+
+
+def search_word() -> str:
+    """A word of the policy's title: the site search must find it."""
+    return max(from_policy.rules()["policy"]["title"].split(), key=len)
 
 
 def test_every_page_and_an_interview_request_only_the_site(browser: Browser, site_url: str, site_dir: Path) -> None:
@@ -32,7 +40,7 @@ def test_every_page_and_an_interview_request_only_the_site(browser: Browser, sit
         page.goto(f"{site_url}{path}")
         page.wait_for_load_state("networkidle")
     page.goto(f"{site_url}wizard/")
-    click_through(page, INTERVIEW)
+    click_through(page, interview())
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
     site = urlsplit(site_url).netloc
     assert any(url.endswith("/pyodide.asm.mjs") for url in requests), "the worker's requests are seen"
@@ -58,12 +66,13 @@ def test_a_full_interview_under_nginx_with_the_guides_headers(browser: Browser, 
                                      if "Content Security Policy" in m.text else None))
     response = page.goto(f"{nginx_url}wizard/")
     assert response.headers["content-security-policy"] == served_policy(site_dir)
-    click_through(page, INTERVIEW)
+    click_through(page, interview())
     expect(page.locator("#wizard-result")).to_have_attribute("data-verdict", "approval-required", timeout=PYODIDE)
-    expect(page.locator("[data-obligation=consult-before-new-tool]")).to_be_visible()
+    for decisive in from_policy.result(interview()).decisive:
+        expect(page.locator(f".wizard-next [data-obligation={decisive}]")).to_be_visible()
     box = page.locator("input.md-search__input")  # the site search still works too
     box.click()
-    box.press_sequentially("LinkedIn")
+    box.press_sequentially(search_word())
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
     assert refused == []
     context.close()
