@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHANGED = ("Submissions are often permanent.", "Submissions are usually permanent.")
+from tests.source_edits import Amendment, amend_cited_clause
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -16,17 +16,13 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True)
 
 
-def change_wording(project: Path) -> None:
-    """An approved amendment, as the team makes it: the new wording, and the approval recorded."""
-    policy = project / "policy_source" / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8").replace(*CHANGED), encoding="utf-8")
+def change_wording(project: Path) -> Amendment:
+    """An approved amendment, as the team makes it: one word of a clause the rules cite changed (found in
+    the sources as they are), and the approval recorded."""
+    amendment = amend_cited_clause(project / "policy_source")
     approved = run(project, "approve", "--by", "SMT", "--date", "2026-03-01")
     assert approved.returncode == 0, approved.stderr
-
-
-def line_of(project: Path, text: str) -> int:
-    lines = (project / "policy_source" / "policy.md").read_text(encoding="utf-8").splitlines()
-    return next(number for number, line in enumerate(lines, start=1) if text in line)
+    return amendment
 
 
 def write_note(project: Path, summary: str, date: str = "2026-03-02") -> None:
@@ -42,41 +38,44 @@ def write_note(project: Path, summary: str, date: str = "2026-03-02") -> None:
 
 def test_a_changed_clause_names_every_rule_that_cites_it(copy_project) -> None:
     project = copy_project()
-    change_wording(project)
+    amendment = change_wording(project)
+    clause = amendment.clause
     result = run(project, "check")
     assert result.returncode == 1
-    assert f"the wording of clause 'caution-permanent' (policy.md:{line_of(project, CHANGED[1])}) changed since " \
-           "these rules were reviewed: obligation 'submissions-permanent'" in result.stderr
-    assert "python3 build.py review caution-permanent" in result.stderr
+    assert f"the wording of clause '{clause.id}' (policy.md:{clause.line}) changed since these rules were " \
+           f"reviewed: {amendment.named_rules()}" in result.stderr
+    assert f"python3 build.py review {clause.id}" in result.stderr
     assert run(project, "build").returncode == 1
 
 
 def test_a_changed_section_names_questions_obligations_and_notes(copy_project) -> None:
     """A clause cited by a question, obligations and an unclear note: all are named."""
     project = copy_project()
-    policy = project / "policy_source" / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8").replace(
-        "Staff who are approved to participate in social media must have received appropriate training",
-        "Staff who are approved to participate in social media must have received suitable training"))
+    amendment = amend_cited_clause(project / "policy_source",
+                                   lambda clause, rules: {"question", "obligation", "unclear note"}
+                                   <= {r.kind for r in rules},
+                                   "with a question, an obligation and an unclear note")
     result = run(project, "check")
     assert result.returncode == 1
-    for rule in ("question 'new_campaign'", "obligation 'training-and-authorization'",
-                 "obligation 'business-case-required'", "unclear note 'training-where-necessary'"):
-        assert rule in result.stderr
+    for rule in amendment.rules:
+        assert f"{rule.kind} '{rule.name}' (line {rule.line})" in result.stderr
 
 
 def test_review_records_the_new_wording_and_clears_the_check(copy_project) -> None:
     project = copy_project()
     rules = project / "policy_source" / "rules.yaml"
     before = rules.read_text(encoding="utf-8")
-    change_wording(project)
-    reviewed = run(project, "review", "caution-permanent")
+    amendment = change_wording(project)
+    clause = amendment.clause.id
+    reviewed = run(project, "review", clause)
     assert reviewed.returncode == 0, reviewed.stderr
-    assert "review caution-permanent" not in reviewed.stderr, "no warning to run the review being run"
-    assert "obligation 'submissions-permanent'" in reviewed.stdout
+    assert f"review {clause}" not in reviewed.stderr, "no warning to run the review being run"
+    for rule in amendment.rules:
+        assert f"{rule.kind} '{rule.name}'" in reviewed.stdout
     after = rules.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
-    assert len(changed) == 1 and "reviewed:" in changed[0][1], "review changes only the fingerprint line"
+    assert len(changed) == len(amendment.rules) and all("reviewed:" in b for _, b in changed), \
+        "review changes only the fingerprint line of each rule citing the clause"
     # Reviewed, but staff have not been told what changed: check asks for a change note, with file and fix.
     unexplained = run(project, "check")
     assert unexplained.returncode == 1
@@ -85,7 +84,7 @@ def test_review_records_the_new_wording_and_clears_the_check(copy_project) -> No
     # The fix is a command to run, with the editor's words in place of the capitals.
     command = next(line.strip() for line in unexplained.stderr.splitlines() if "python3 build.py note" in line)
     assert command == 'python3 build.py note --summary "WHAT CHANGED FOR STAFF"'
-    summary = "Posts are described as usually permanent, not always."
+    summary = f"One sentence now says {amendment.new} where it said {amendment.old}."
     done = subprocess.run(shlex.split(command.replace("WHAT CHANGED FOR STAFF", summary)), cwd=project,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -104,10 +103,10 @@ def test_note_refuses_to_move_an_older_note_to_a_new_change(copy_project) -> Non
 
 def test_allow_unreviewed_warns_instead_of_failing(copy_project) -> None:
     project = copy_project()
-    change_wording(project)
+    amendment = change_wording(project)
     result = run(project, "check", "--allow-unreviewed")
     assert result.returncode == 0
-    assert "warning:" in result.stderr and "caution-permanent" in result.stderr
+    assert "warning:" in result.stderr and amendment.clause.id in result.stderr
 
 
 def test_review_of_an_unknown_clause_is_an_error(copy_project) -> None:
@@ -120,16 +119,12 @@ def test_check_lists_the_problems_of_every_stage_at_once(copy_project) -> None:
     """A wrong situation no longer hides that the wording changed without a note: both are listed."""
     project = copy_project()
     source = project / "policy_source"
+    amend_cited_clause(source)  # a change of wording, without a note (chosen while the rest still passes)
     scenario = sorted((source / "scenarios").glob("*.yaml"))[0]
     text = scenario.read_text(encoding="utf-8")
     verdict = re.search(r"^  verdict: (\S+)$", text, re.M)
     other = "allowed" if verdict[1] != "allowed" else "not-allowed"
     scenario.write_text(text[:verdict.start(1)] + other + text[verdict.end(1):], encoding="utf-8")
-    policy = source / "policy.md"
-    lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
-    clause = next(i for i, line in enumerate(lines) if re.search(r"\. \{#[a-z0-9-]+\}$", line.strip()))
-    lines[clause] = re.sub(r"\. (\{#[a-z0-9-]+\})$", r", amended. \1", lines[clause].rstrip()) + "\n"
-    policy.write_text("".join(lines), encoding="utf-8")
     result = run(project, "check")
     assert result.returncode == 1
     assert f"policy_source/scenarios/{scenario.name}:" in result.stderr

@@ -7,12 +7,14 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
 
 from sitegen.source.sources import load_sources
 from tests.html_text import article_text, read_html
+from tests.source_edits import Amendment
 from tests.test_clause_review import change_wording, write_note
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +125,9 @@ def code_owners(path: str) -> list[str]:
 def test_the_policy_belongs_to_the_communications_team_and_the_code_to_engineers() -> None:
     team = "@hamilton-social-media-policy/"
     communications, engineers = f"{team}communications", f"{team}engineers"
-    for source in ("policy_source/policy.md", "policy_source/rules.yaml", "policy_source/scenarios/content.yaml"):
+    scenarios = sorted((ROOT / "policy_source" / "scenarios").glob("*.yaml"))
+    for source in ("policy_source/policy.md", "policy_source/rules.yaml",
+                   *(f"policy_source/scenarios/{path.name}" for path in scenarios[:1])):
         assert code_owners(source) == [communications], source
     for code in ("wizard/engine.py", "build.py", "tests/test_engine.py", ".github/workflows/publish.yml",
                  ".github/CODEOWNERS", "requirements/build.txt", "sitegen/commands.py"):
@@ -154,41 +158,51 @@ def as_repository(project: Path) -> Path:
     return project
 
 
+class Published(NamedTuple):
+    project: Path
+    amendment: Amendment
+    summary: str
+
+
 @pytest.fixture
-def repository(copy_project) -> Path:
-    """A copy of the project as a git repository with two commits: the sources, then a wording change."""
+def repository(copy_project) -> Published:
+    """A copy of the project as a git repository with two commits: the sources, then a wording change
+    (one word of a clause the rules cite, found in the sources as they are), reviewed and explained."""
     project = as_repository(copy_project())
-    change_wording(project)  # "Submissions are often permanent." becomes "... usually permanent."
-    subprocess.run([sys.executable, str(project / "build.py"), "review", "caution-permanent"], cwd=project, check=True,
-                   capture_output=True)
-    write_note(project, "Posts are now described as usually permanent rather than often permanent.")
+    amendment = change_wording(project)
+    subprocess.run([sys.executable, str(project / "build.py"), "review", amendment.clause.id], cwd=project,
+                   check=True, capture_output=True)
+    summary = f"One sentence of the policy now says {amendment.new} where it said {amendment.old}."
+    write_note(project, summary)
     git(project, "add", "-A")  # the approval's text is a new file
     git(project, "commit", "-q", "-m", "fix typo in defs")
-    return project
+    return Published(project, amendment, summary)
 
 
-def test_the_history_page_lists_a_change(repository: Path) -> None:
-    build(repository)
-    page = (repository / "site" / "history" / "index.html").read_text()
+def test_the_history_page_lists_a_change(repository: Published) -> None:
+    project, amendment, summary = repository
+    build(project)
+    page = (project / "site" / "history" / "index.html").read_text()
     text = article_text(page)
-    newest, oldest = text.index("usually permanent"), text.index("the policy published")
+    newest, oldest = text.index(summary), text.index("the policy published")
     assert newest < oldest, "most recent first"
-    assert "Posts are now described as usually permanent rather than often permanent." in text
     assert "fix typo in defs" not in text, "never a commit message"
     # The changed clause: only the words that changed are marked, announced to screen readers.
-    assert '<del><span class="visually-hidden">deleted: </span>often</del> ' \
-           '<ins><span class="visually-hidden">inserted: </span>usually</ins> permanent.' in page
-    row = text[text.index("Definitions, paragraph 4, item 1 (changed)"):]
-    assert "Submissions are deleted: often inserted: usually permanent." in row
+    before, after = amendment.before
+    assert f'{before} <del><span class="visually-hidden">deleted: </span>{amendment.old}</del> ' \
+           f'<ins><span class="visually-hidden">inserted: </span>{amendment.new}</ins> {after}' in page
+    row = text[text.index(f"{amendment.clause.label} (changed)"):]
+    assert f"{before} deleted: {amendment.old} inserted: {amendment.new} {after}" in row
     links = [a["href"] for tag, a in read_html(page).tags if tag == "a"]
-    assert "../policy/#caution-permanent" in links
+    assert f"../policy/#{amendment.clause.id}" in links
     assert "policy_source/rules.yaml" in text, "the reviewed fingerprints are part of the change"
 
 
-def test_every_page_shows_the_policy_version_and_its_last_update(repository: Path) -> None:
-    build(repository)
-    newest = load_sources(repository / "policy_source", allow_unreviewed=True)
-    for html in (repository / "site").rglob("index.html"):
+def test_every_page_shows_the_policy_version_and_its_last_update(repository: Published) -> None:
+    project = repository.project
+    build(project)
+    newest = load_sources(project / "policy_source", allow_unreviewed=True)
+    for html in (project / "site").rglob("index.html"):
         tags = read_html(html.read_text()).tags
         assert [a for tag, a in tags if tag == "aside" and "page-meta" in a.get("class", "")], html
         text = " ".join(html.read_text().split())
@@ -202,9 +216,9 @@ def test_a_copy_without_history_still_builds_with_a_note(copy_project) -> None:
     assert "built without its git history" in article_text((project / "site" / "history" / "index.html").read_text())
 
 
-def test_a_shallow_clone_says_the_history_is_incomplete(repository: Path, tmp_path: Path) -> None:
+def test_a_shallow_clone_says_the_history_is_incomplete(repository: Published, tmp_path: Path) -> None:
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repository}", str(clone)], check=True)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repository.project}", str(clone)], check=True)
     (clone / ".venv").symlink_to(ROOT / ".venv")
     (clone / "node_modules").symlink_to(ROOT / "node_modules")
     build(clone)

@@ -10,8 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sitegen.source.sources import load_sources
 from tests.html_text import article_text
+from tests.source_edits import amend_cited_clause, indent, one_line_clauses
 from tests.test_publishing import as_repository, git
 
 TODAY = datetime.date.today().isoformat()
@@ -49,21 +52,23 @@ def finish_with_printed_commands(project: Path, rounds: int = 5) -> list[str]:
     raise AssertionError(f"check still fails after {rounds} rounds:\n{run(project, 'check').stderr}")
 
 
-def amend_first_cited_sentence(project: Path) -> tuple[str, str]:
-    """Change one word of the first clause that a rule cites; the clause id and its new wording."""
-    sources = load_sources(project / "policy_source", allow_unreviewed=True)
-    cited = {citation.clause for citation in sources.rules.citations}
-    clause = next(c for c in sources.policy.clauses.values() if c.id in cited and " the " in c.text)
-    policy = project / "policy_source" / "policy.md"
-    lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[clause.line - 1] = lines[clause.line - 1].replace(" the ", " the said ", 1)
-    policy.write_text("".join(lines), encoding="utf-8")
-    return clause.id, lines[clause.line - 1]
+def add_to_screen(text: str, screen: str, last: str, key: str) -> str:
+    """Put `key` after `last` in the keys of a screen of rules.yaml, written as a flow list or a block list."""
+    start = re.search(rf"^  - id: {re.escape(screen)}\n", text, re.M).end()
+    flow = re.compile(rf"(?<![\w-]){re.escape(last)}(\s*)\]")
+    block = re.compile(rf"^(\s*)- {re.escape(last)}\n", re.M)
+    found = flow.search(text, start)
+    if found:
+        return text[:found.start()] + f"{last}, {key}" + found.group(1) + "]" + text[found.end():]
+    found = block.search(text, start)
+    assert found, f"the keys of screen {screen!r} are not written as a list"
+    return text[:found.end()] + f"{found.group(1)}- {key}\n" + text[found.end():]
 
 
 def test_an_approved_amendment_is_finished_with_the_printed_commands(copy_project) -> None:
     project = as_repository(copy_project())
-    clause, _ = amend_first_cited_sentence(project)
+    amendment = amend_cited_clause(project / "policy_source")  # one word of a clause the rules cite
+    clause = amendment.clause.id
     ran = finish_with_printed_commands(project)
     assert f'python3 build.py approve --by "SMT" --date "{TODAY}"' in ran
     assert f"python3 build.py review {clause}" in ran
@@ -80,8 +85,9 @@ def test_an_approved_amendment_is_finished_with_the_printed_commands(copy_projec
     newest, first = history.index(f'id="version-{TODAY}"'), history.index('id="version-')
     assert newest == first, "the new version comes first"
     under_new_version = history[newest:history.index('id="version-', newest + 1)]
-    assert "inserted: </span>said</ins>" in under_new_version, "the amendment sits under the version it made"
-    assert re.search(r'<ins><span class="visually-hidden">inserted: </span>said</ins>', history)
+    assert f"inserted: </span>{amendment.new}</ins>" in under_new_version, \
+        "the amendment sits under the version it made"
+    assert f'<del><span class="visually-hidden">deleted: </span>{amendment.old}</del>' in under_new_version
     assert EDITOR_WORDS["WHAT CHANGED FOR STAFF"] in history
 
 
@@ -108,9 +114,12 @@ def test_a_removed_clause_is_withdrawn_and_its_address_still_answers(copy_projec
         s.clause for s in sources.searches}
     policy = project / "policy_source" / "policy.md"
     lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
-    clause = next(c for c in sources.policy.clauses.values()
-                  if c.id not in used and lines[c.line - 1].rstrip().endswith(f"{{#{c.id}}}")
-                  and not lines[c.line - 1].startswith("#"))
+    nested = {c.line for c in one_line_clauses(policy) if c.line < len(lines)  # items nested under it
+              and lines[c.line].strip() and indent(lines[c.line]) > indent(lines[c.line - 1])}
+    clause = next((c for c in one_line_clauses(policy)
+                   if c.id not in used and c.kind != "heading" and c.line not in nested), None)
+    if clause is None:
+        pytest.skip("every clause written on one line is cited, so none can be withdrawn alone")
     del lines[clause.line - 1]
     policy.write_text("".join(lines), encoding="utf-8")
     EDITOR_WORDS["WHY IT WAS REMOVED"] = "It said again what the clause before it says."
@@ -156,7 +165,7 @@ def test_a_new_question_rule_and_situation_are_finished_with_the_fixes_check_pri
     # Next to the screen's other questions, as check asks.
     text = (text.replace(f"  - key: {after}\n", question + f"  - key: {after}\n", 1) if after
             else text.replace("\nscreens:\n", "\n" + question + "screens:\n", 1))
-    text = re.sub(rf"({re.escape(keys[-1])})\]", r"\1, ai_image]", text, count=1)
+    text = add_to_screen(text, checkbox["id"], keys[-1], "ai_image")
     rule = (f"  - id: label-ai-images\n    title: Say that an image was made by AI\n"
             f"    text: Say in the post that the image was made by AI.\n    clause: {clause}\n"
             f'    when: {{ai_image: "yes"}}\n\n')
