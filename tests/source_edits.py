@@ -115,6 +115,11 @@ def insert_into_text(path: Path, entry: LineDict, name: str, words: str) -> int:
         line += 1
         text = lines[line - 1]
         lines[line - 1] = " " * indent(text) + words + " " + text.lstrip(" ")
+    elif value[0] not in "'\"" and (words[0] in "[]{}!&*#|>'\"%@`,?:-" or ": " in words + " " or " #" in words):
+        # Plain text cannot start with a YAML indicator, nor hold ": " or " #": write a folded block instead.
+        key_indent = indent(match.group(1))
+        lines[line - 1] = match.group(1).rstrip() + " >-\n" + " " * (key_indent + 2) + words + " " + value + "\n"
+        line += 1
     else:
         quote = value[0] if value[0] in "'\"" else ""
         lines[line - 1] = match.group(1) + quote + words + " " + value[len(quote):] + "\n"
