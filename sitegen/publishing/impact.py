@@ -8,6 +8,9 @@ Rather than evaluating each of the (about 190,000) combinations twice, the compa
 interviews together: it branches only on questions one of the two versions asks, and a finished
 branch stands for every combination of the questions neither asked (its weight). Every combination is
 accounted for exactly once, and the whole comparison takes well under a second.
+
+`compare_versions` adds what the change does to the public names (`name_changes`): the report leads
+with a withdrawn clause, a retired question or a refused rename, which answers alone cannot show.
 """
 
 from __future__ import annotations
@@ -140,6 +143,7 @@ def load_version(source_dir: Path, what: str) -> Names:
 
 
 def load_rules_from(source_dir: Path, what: str) -> dict[str, Any]:
+    """The compiled rules of a policy_source/ folder."""
     return load_version(source_dir, what).rules
 
 

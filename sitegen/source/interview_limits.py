@@ -96,17 +96,20 @@ def interview_length(rules: dict[str, Any], situations: list[Situation]) -> Inte
 
 
 def limit_problems(rules: dict[str, Any], situations: list[Situation], rules_path: Path) -> list[SourceProblem]:
-    """A problem for each limit in rules.yaml that the situations exceed, or that is not a number."""
+    """A problem for each limit in rules.yaml the situations break, or that is not a number, and for each
+    verdict the worked examples or the self-check do not show."""
+    problems = _coverage_problems(rules, situations, rules_path.parent / "scenarios")
     data = load_yaml(rules_path)
     limits = data.get("limits") if isinstance(data, LineDict) else None
     if limits is None:
-        return []
+        return problems
     if not isinstance(limits, LineDict):
-        return [SourceProblem(rules_path, data.line_of("limits"), "'limits' must be a set of 'name: number' lines",
-                              f"write e.g. 'median_screens: 5'; the names are: {', '.join(LIMITS)}")]
+        return [*problems, SourceProblem(rules_path, data.line_of("limits"),
+                                         "'limits' must be a set of 'name: number' lines",
+                                         f"write e.g. 'median_screens: 5'; the names are: "
+                                         f"{', '.join([*LIMITS, *LEAST])}")]
     figures = interview_length(rules, situations).figures()
     least = counts(situations)
-    problems = _coverage_problems(rules, situations, rules_path.parent / "scenarios")
     for name, value in limits.items():
         line = limits.line_of(name)
         if name not in LIMITS and name not in LEAST:
