@@ -311,6 +311,7 @@
     }
 
     render(moveFocus) {
+      this.request += 1; // what this render shows supersedes any engine answer still on its way
       this.retitle(null);
       this.error.hidden = true;
       this.error.replaceChildren();
